@@ -1,0 +1,92 @@
+/**
+ * Gradients tfjs does not define but that second-order training terms hit.
+ *
+ * R1 (`d/dθ sum((dD/dx)^2)`) differentiates D's backward pass. Its tape therefore holds the
+ * kernels of a backward pass, and tfjs throws "gradient function not found" for:
+ *  - comparison/logical kernels (`Greater` inside leakyRelu's gradient, `LessEqual`/`LogicalAnd`
+ *    inside clipByValue's): they are piecewise constant, so their gradient is zero, as in torch;
+ *  - `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`/`...Filter`: backprop kernels
+ *    are bilinear in their two inputs, so their gradients are the other two members of the
+ *    conv/backprop-input/backprop-filter triple (the adjoint identity
+ *    <W, backpropFilter(x, dy)> = <conv(x, W), dy> = <x, backpropInput(dy, W)>).
+ * Registration is global (all backends) and only fills gaps: an existing gradient is kept.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type Attrs = Record<string, unknown>;
+
+function run(kernel: string, inputs: Record<string, tf.Tensor>, attrs: Attrs): tf.Tensor {
+  return tf.engine().runKernel(kernel, inputs as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** Kernels whose output is piecewise constant in every input: zero gradient (float32, as the tape requires). */
+const PIECEWISE_CONSTANT = [
+  'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual',
+  'LogicalAnd', 'LogicalOr', 'LogicalNot', 'LogicalXor', 'IsNan', 'IsInf', 'IsFinite',
+];
+
+function zeroGradient(kernelName: string, inputNames: string[]): tf.GradConfig {
+  return {
+    kernelName,
+    inputsToSave: inputNames,
+    gradFunc: (_dy, saved) => Object.fromEntries(inputNames.map((name, i) => [name, () => tf.zeros(saved[i]!.shape)])),
+  };
+}
+
+const BINARY = new Set(['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr', 'LogicalXor']);
+
+const conv2DBackpropFilterGrad: tf.GradConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  inputsToSave: ['x', 'dy'],
+  gradFunc: (ddw, saved, attrs) => {
+    const [x, dy] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const { strides, pad, dataFormat, dimRoundingMode } = attrs as Attrs;
+    return {
+      x: () => run('Conv2DBackpropInput', { dy, filter: ddw as tf.Tensor }, { strides, pad, dataFormat, dimRoundingMode, inputShape: x.shape }),
+      dy: () => run('Conv2D', { x, filter: ddw as tf.Tensor }, { strides, pad, dataFormat, dilations: 1, dimRoundingMode }),
+    };
+  },
+};
+
+const depthwiseBackpropInputGrad: tf.GradConfig = {
+  kernelName: 'DepthwiseConv2dNativeBackpropInput',
+  inputsToSave: ['dy', 'filter'],
+  gradFunc: (ddx, saved, attrs) => {
+    const [dy, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const { strides, dilations, pad, dimRoundingMode } = attrs as Attrs;
+    return {
+      dy: () => run('DepthwiseConv2dNative', { x: ddx as tf.Tensor, filter }, { strides, pad, dataFormat: 'NHWC', dilations, dimRoundingMode }),
+      filter: () => run('DepthwiseConv2dNativeBackpropFilter', { x: ddx as tf.Tensor, dy }, { strides, dilations, pad, dimRoundingMode, filterShape: filter.shape }),
+    };
+  },
+};
+
+const depthwiseBackpropFilterGrad: tf.GradConfig = {
+  kernelName: 'DepthwiseConv2dNativeBackpropFilter',
+  inputsToSave: ['x', 'dy'],
+  gradFunc: (ddw, saved, attrs) => {
+    const [x, dy] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const { strides, dilations, pad, dimRoundingMode } = attrs as Attrs;
+    return {
+      x: () => run('DepthwiseConv2dNativeBackpropInput', { dy, filter: ddw as tf.Tensor }, { strides, dilations, pad, dimRoundingMode, inputShape: x.shape }),
+      dy: () => run('DepthwiseConv2dNative', { x, filter: ddw as tf.Tensor }, { strides, pad, dataFormat: 'NHWC', dilations, dimRoundingMode }),
+    };
+  },
+};
+
+/** The gradient configs this module adds where tfjs has none (exported for tests). */
+export function missingGradientConfigs(): tf.GradConfig[] {
+  const configs = PIECEWISE_CONSTANT.map((k) => zeroGradient(k, BINARY.has(k) ? ['a', 'b'] : ['x']));
+  return [...configs, conv2DBackpropFilterGrad, depthwiseBackpropInputGrad, depthwiseBackpropFilterGrad];
+}
+
+/** Registers every config of `missingGradientConfigs` whose kernel has no gradient yet; returns their names. */
+export function registerMissingGradients(): string[] {
+  const added: string[] = [];
+  for (const config of missingGradientConfigs()) {
+    if (tf.getGradient(config.kernelName) != null) continue;
+    tf.registerGradient(config);
+    added.push(config.kernelName);
+  }
+  return added;
+}
