@@ -9,7 +9,8 @@
  * scale, and with demodulation two more: sum of squares and rescale); FIR filtering as an efficient
  * implementation does it (separable passes, x first; up-sampling polyphase: taps/up per output,
  * skipping the zero rows; down-sampling only at kept outputs, except D's strided 3x3 conv whose
- * pre-filter runs on every position); the Fourier input (2 multiply-adds per feature for x fx + y fy,
+ * pre-filter runs on every position); a crop right after a conv without up-sampling is folded into
+ * the conv (cropped positions are not computed); the Fourier input (2 multiply-adds per feature for x fx + y fy,
  * and the channel mixing). Not counted: element-wise ops (bias, lrelu, clamp, noise, sin, mbstd).
  */
 import { discriminatorParams, generatorParams, numel, type ParamSpec } from './params.ts';
@@ -57,7 +58,10 @@ function layerFlops(l: LayerPlan, wDim: number): number {
     macs += weights * convOut * convOut;
   } else {
     const convOut = inSize + 2 * l.conv_padding - l.conv_kernel + 1;
-    macs += weights * convOut * convOut;
+    // A crop straight after the conv (no up-sampling filter) is folded into the conv's padding:
+    // the cropped positions are never computed (StyleGAN2's 'same' conv, the ToRGB).
+    const computed = l.up_factor === 1 && l.up_taps === 1 ? convOut + Math.min(padLo, 0) + Math.min(padHi, 0) : convOut;
+    macs += weights * computed * computed;
     const filtered = convOut * l.up_factor + padLo + padHi - (l.up_taps - 1);
     if (l.up_taps > 1) macs += upFilterMacs(l.out_channels, l.up_taps, l.up_factor, convOut, filtered, filtered);
     if (l.down_taps > 1) macs += downFilterMacs(l.out_channels, l.down_taps, l.down_radial, filtered, outSize, outSize);

@@ -98,3 +98,28 @@ export function configA(resolution: number, overrides: DeepPartial<ResolvedConfi
   });
   return merge(a, overrides) as ResolvedConfig;
 }
+
+export const LADDER = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'T', 'R'] as const;
+export type Row = (typeof LADDER)[number];
+
+/**
+ * The paper's Figure 3 (left) ladder as cumulative overrides (DESIGN.md): each row changes only
+ * what the paper's row changes. The real configs/*.yaml are the authority; this mirrors them for tests.
+ */
+export function ladderConfig(row: Row, resolution: number): ResolvedConfig {
+  if (row === 'T') return makeConfig(resolution);
+  if (row === 'R') return configR(resolution);
+  const steps: DeepPartial<ResolvedConfig>[] = [
+    {},                                                                       // A: StyleGAN2
+    { generator: { input: { kind: 'fourier', transform: 'none' } } },         // B: + Fourier features
+    { generator: { noise: false } },                                          // C: - noise inputs
+    { generator: { skips: false, normalization: 'magnitude_ema', mapping: { layers: 2 } }, loss: { style_mixing_prob: 0, pl_weight: 0 } }, // D: simplified generator
+    { generator: { schedule: { margin_size: 10 }, filter: { kind: 'kaiser' } } },                 // E: boundaries and upsampling
+    { generator: { nonlinearity: { filtered: true } } },                                          // F: filtered nonlinearities
+    { generator: { schedule: { sampling: 'noncritical', channels_by_cutoff: true } } },           // G: non-critical sampling
+    { generator: { input: { transform: 'learned' } } },                                           // H: transformed Fourier features
+  ];
+  let cfg = configA(resolution);
+  for (let i = 1; i <= LADDER.indexOf(row); i++) cfg = merge(cfg, steps[i]) as ResolvedConfig;
+  return { ...cfg, name: `test-${row}${resolution}` };
+}
