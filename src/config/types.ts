@@ -114,7 +114,7 @@ export interface TrainConfig {
 
 export interface AugmentConfig {
   kind: AugmentKind;
-  p: number;                    // fixed p or initial ADA p
+  p: number | null;             // fixed p or initial ADA p; null = official (0.2 fixed, 0 ada)
   target: number;               // ADA target r_t
   ada_kimg: number;
   interval: number;             // ADA adjust every N steps

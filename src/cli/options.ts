@@ -1,0 +1,18 @@
+/** Flags shared by every verb that reads a config: `--set key=value` (repeatable) and `--profile NAME`. */
+import type { Command } from 'commander';
+
+export interface ConfigFlags {
+  set?: string[];
+  profile?: string;
+}
+
+/** commander collector: each `--set` appends, so the flag can repeat. */
+export function collectSet(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function addConfigOptions(command: Command): Command {
+  return command
+    .option('--set <key=value>', 'override one config key, value parsed as YAML (repeatable)', collectSet)
+    .option('--profile <name>', 'apply a named profile from the config\'s profiles: (e.g. smoke, small)');
+}
