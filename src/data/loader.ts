@@ -9,8 +9,9 @@
  * Per-epoch permutations give the same uniform coverage with a state of two integers.)
  * With `mirror`, the item space is doubled as the official --mirror does: items size..2*size-1
  * are items 0..size-1 flipped along x.
- * Prefetch: at most `prefetch` batches are being read or waiting at any time (0 = read on
- * demand), so a dataset far larger than memory streams through a fixed budget.
+ * Prefetch: besides the batch being asked for, at most `prefetch` batches are read ahead (0 =
+ * read on demand), so a dataset far larger than memory streams through a fixed budget. Reading
+ * ahead happens while the event loop is idle (e.g. while the trainer awaits the GPU).
  */
 import { RunError } from '../errors.ts';
 import { Rng, permutation } from './rng.ts';
