@@ -7,6 +7,7 @@ import { ConfigError, exitCodeFor, isUserError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { registerValidate } from './validate.ts';
 import { registerPlan } from './plan.ts';
+import { registerDataset } from './dataset.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sg3')
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerPlan(program);
+  registerDataset(program);
   return program;
 }
 
