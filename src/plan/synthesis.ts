@@ -24,8 +24,8 @@ function planSkip(): SkipPlan {
 /**
  * Plans the synthesis network:
  * 1. schedule arrays (flexible or rigid) for levels 0..N.
- * 2. the input at level 0: Fourier features (SynthesisInput: channels[0], size[0], s[0], bandwidth
- *    f_c[0]) or StyleGAN2's learned constant; only a learned transform consumes a ws row (row 0).
+ * 2. the input at level 0: Fourier features (SynthesisInput: channels[0], size[0], s[0] and the
+ *    configured bandwidth) or StyleGAN2's learned constant; only a learned transform consumes a ws row.
  * 3. layers 0..N (planLayer), ws rows consecutive after the input's.
  * 4. skip architecture: ToRGBs at every lower resolution and the running-image upsampler.
  */
@@ -42,7 +42,9 @@ export function planSynthesis(cfg: ResolvedConfig): SynthesisPlan {
     channels: arr.channels[0]!,
     size: [arr.sizes[0]!, arr.sizes[0]!],
     sampling_rate: arr.sampling_rates[0]!,
-    bandwidth: arr.cutoffs[0]!,
+    // The schema defines generator.input.bandwidth as the features' own band (official: cutoffs[0],
+    // equal to schedule.first_cutoff in T/R); on the rigid non-critical rows it may exceed L0's in_cutoff.
+    bandwidth: gen.input.bandwidth,
     transform,
     w_index: inputWIndex,
   };

@@ -56,7 +56,7 @@ export interface InputPlan {
   channels: number;
   size: [number, number];
   sampling_rate: number;        // s of the input
-  bandwidth: number;            // f_c of the Fourier features (= in_cutoff of layer 0)
+  bandwidth: number;            // radius of the Fourier features' frequency disc (generator.input.bandwidth; official: f_c[0])
   transform: 'none' | 'learned';// learned: the affine(w) rotation/translation of the features (H onwards)
   w_index: number | null;       // ws row feeding the input's affine; null when it has none
 }

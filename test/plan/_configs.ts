@@ -92,6 +92,7 @@ export function configA(resolution: number, overrides: DeepPartial<ResolvedConfi
       schedule: { kind: 'rigid', margin_size: 0, sampling: 'critical', channels_by_cutoff: false },
       filter: { kind: 'bilinear' },
       nonlinearity: { filtered: false },
+      output_scale: 1,
     },
     loss: { style_mixing_prob: 0.9, pl_weight: 2 },
     optim: { generator: { lr: 0.002 } },
@@ -113,7 +114,7 @@ export function ladderConfig(row: Row, resolution: number): ResolvedConfig {
     {},                                                                       // A: StyleGAN2
     { generator: { input: { kind: 'fourier', transform: 'none' } } },         // B: + Fourier features
     { generator: { noise: false } },                                          // C: - noise inputs
-    { generator: { skips: false, normalization: 'magnitude_ema', mapping: { layers: 2 } }, loss: { style_mixing_prob: 0, pl_weight: 0 } }, // D: simplified generator
+    { generator: { skips: false, normalization: 'magnitude_ema', mapping: { layers: 2 }, output_scale: 0.25 }, loss: { style_mixing_prob: 0, pl_weight: 0 } }, // D: simplified generator
     { generator: { schedule: { margin_size: 10 }, filter: { kind: 'kaiser' } } },                 // E: boundaries and upsampling
     { generator: { nonlinearity: { filtered: true } } },                                          // F: filtered nonlinearities
     { generator: { schedule: { sampling: 'noncritical', channels_by_cutoff: true } } },           // G: non-critical sampling

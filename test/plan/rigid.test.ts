@@ -101,7 +101,8 @@ test('row=G res=256: non-critical cutoffs s/2 - f_h except the last critical_lay
       t.is(l.out_channels, Math.round(Math.min(32768 / 2 / l.out_cutoff, 512)));
     }
   });
-  t.true(Math.abs(s.input.bandwidth - (2 - rigidHalfWidth(4))) < 1e-12);
+  t.true(Math.abs(s.layers[0]!.in_cutoff - (2 - rigidHalfWidth(4))) < 1e-12);
+  t.is(s.input.bandwidth, 2); // the configured band of the features, not L0's lowered cutoff
 });
 
 test('row=H: the learned transform gives the input its own ws row', (t) => {
