@@ -40,7 +40,7 @@ function rowsOf(schema: JsonSchema, prefix: string[], defaults: unknown, require
     rows.push({
       key: `\`${path.join('.')}\``,
       type: typeOf(s),
-      def: required.includes(key) ? 'required' : isSection ? '' : def.has ? `\`${JSON.stringify(def.value)}\`` : 'none',
+      def: required.includes(key) ? 'required' : isSection ? '' : `\`${JSON.stringify(def.has ? def.value : s.default)}\``,
       allowed: allowedOf(s),
       description: s.description ?? '',
     });
