@@ -105,9 +105,11 @@ test('kind=procedural through the registry: size num_images, no labels, fast', a
   t.is(ds.size, 5000);
   t.is(ds.labelDim, 0);
   t.deepEqual(ds.read(42).image, renderProcedural(11, 42, R, 3));
-  const start = performance.now();
+  // CPU time rather than wall time: the machine is shared, and the loop is synchronous.
+  const start = process.cpuUsage();
   for (let i = 0; i < 500; i++) ds.read(i);
-  const perSecond = 500 / ((performance.now() - start) / 1000);
-  t.log(`${perSecond.toFixed(0)} images/s at ${R}x${R} RGB`);
-  t.true(perSecond > 250, `${perSecond} images/s`);   // ~2000/s on an idle core; loose for shared machines
+  const used = process.cpuUsage(start);
+  const perSecond = 500 / ((used.user + used.system) / 1e6);
+  t.log(`${perSecond.toFixed(0)} images/s of CPU time at ${R}x${R} RGB`);
+  t.true(perSecond > 500, `${perSecond} images/s`);   // ~2000/s on an idle core
 });
