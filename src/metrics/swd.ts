@@ -72,7 +72,7 @@ export function pyrUp(src: Float32Array, h: number, w: number): Float32Array {
 
 /** Laplacian pyramid of one plane: levels[0] is full size; the last level is the low-pass residual. */
 export function laplacianPyramid(plane: Float32Array, size: number, numLevels: number): Float32Array[] {
-  const levels = [Float32Array.from(plane)];
+  const levels: Float32Array[] = [Float32Array.from(plane)];
   let s = size;
   for (let i = 1; i < numLevels; i++) {
     const down = pyrDown(levels[i - 1], s, s);
