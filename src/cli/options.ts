@@ -13,6 +13,6 @@ export function collectSet(value: string, previous: string[] = []): string[] {
 
 export function addConfigOptions(command: Command): Command {
   return command
-    .option('--set <key=value>', 'override one config key, value parsed as YAML (repeatable)', collectSet)
-    .option('--profile <name>', 'apply a named profile from the config\'s profiles: (e.g. smoke, small)');
+    .option('--set <key=value>', 'override a config key; the value is YAML (repeatable)', collectSet)
+    .option('--profile <name>', 'apply a profile of the config (e.g. smoke, small)');
 }

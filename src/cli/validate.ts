@@ -14,10 +14,11 @@ export function registerValidate(program: Command): void {
     .description('check config files (syntax, extends, schema, profiles, cross-field rules)')
     .argument('<config...>', 'YAML config files');
   addConfigOptions(command)
-    .option('--print', 'print the fully resolved config as YAML instead of "ok <file>"')
+    .option('--print', 'print the resolved config as YAML instead of "ok <file>"')
     .addHelpText('after', [
       '',
-      'Without --profile, each profile of the config is checked too, once the config itself is valid.',
+      'Without --profile, each profile of the config is checked too (once the config',
+      'itself is valid). Errors go to stderr, one line each; the exit code is then 2.',
       '',
       'Examples:',
       '  sg3 validate configs/*.yaml',
