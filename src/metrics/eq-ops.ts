@@ -26,7 +26,7 @@ function broadcastMask(x: FloatBatch, m: Float32Array): FloatBatch {
 }
 
 /** torch.round: half to even. */
-function roundHalfEven(v: number): number {
+export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
