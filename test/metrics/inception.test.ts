@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../src/backend/tf.ts';
+import { initBackend } from '../../src/backend/init.ts';
 import { planInception, INCEPTION_LAYERS } from '../../src/metrics/inception/arch.ts';
 import { InceptionFeatureNet, preprocessImages } from '../../src/metrics/inception/net.ts';
 import { loadInceptionWeights, resolveInceptionPath, writeRandomInceptionWeights, INCEPTION_FORMAT } from '../../src/metrics/inception/weights.ts';
@@ -65,6 +66,23 @@ test('random weights size=75 batch=2: features are [2, 2048], finite, ReLU-poole
   const g3 = await net.extract({ data: Uint8Array.from([...gray, ...gray, ...gray]), shape: [1, 3, 32, 32] });
   t.deepEqual(g1, g3);
   net.dispose();
+});
+
+// Serial tests run before the concurrent ones, so switching the backend here cannot interleave with them.
+test.serial('backend parity size=75: wasm features equal cpu features (rel 1e-4)', async (t) => {
+  const rng = new Rng(6);
+  const images = { data: Uint8Array.from({ length: 2 * 3 * 40 * 40 }, () => rng.int(256)), shape: [2, 3, 40, 40] as [number, number, number, number] };
+  const run = async () => { const net = InceptionFeatureNet.load(weightsPath, { inputSize: 75 }); const f = await net.extract(images); net.dispose(); return f; };
+  const onCpu = await run();
+  await initBackend('wasm');
+  try {
+    const onWasm = await run();
+    let worst = 0;
+    for (let i = 0; i < onCpu.length; i++) worst = Math.max(worst, Math.abs(onWasm[i] - onCpu[i]) / (1 + Math.abs(onCpu[i])));
+    t.true(worst < 1e-4, `worst ${worst}`);
+  } finally {
+    await tf.setBackend('cpu');
+  }
 });
 
 test('preprocess 5x7 -> 11: equals the official grid_sample(bilinear, border) resize: source x = j * W / 299, then (x - 128) / 128', (t) => {
