@@ -86,6 +86,7 @@ export function rigidHalfWidth(rate: number): number {
  * 2. critical (sampling: critical, or one of the last `critical_layers` layers, or ToRGB): f_c = s/2;
  *    otherwise f_c = s/2 - f_h; f_h = (sqrt2 - 1) s/2 always.
  * 3. size = s + 2 margin, the last conv layer and ToRGB = res; channels by rule, ToRGB = img_channels.
+ * 4. state-dict names: StyleGAN2's bR.conv0/conv1/torgb with the constant input (row A), else the SG3 names.
  */
 export function rigidSchedule(inp: ScheduleInputs): ScheduleArrays {
   const gen = inp.generator;
@@ -115,7 +116,9 @@ export function rigidSchedule(inp: ScheduleInputs): ScheduleArrays {
     sizes,
     channels,
     is_critical: isCritical,
-    official_names: names,
+    // StyleGAN2 block names only for the official StyleGAN2 network (row A: the learned constant
+    // input); from row B on the generator is named like StyleGAN3 (synthesis.input, L{i}_{size}_{ch}).
+    official_names: gen.input.kind === 'constant' ? names : idx.map(() => ''),
   };
 }
 
