@@ -5,6 +5,8 @@
  * kernels of a backward pass, and tfjs throws "gradient function not found" for:
  *  - comparison/logical kernels (`Greater` inside leakyRelu's gradient, `LessEqual`/`LogicalAnd`
  *    inside clipByValue's): they are piecewise constant, so their gradient is zero, as in torch;
+ *  - `StridedSlice` (every-n-th-sample downsampling, e.g. upfirdn2d's `down`): its gradient
+ *    scatters dy back with zeros between the kept samples (positive strides, begin/end masks);
  *  - `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`/`...Filter`: backprop kernels
  *    are bilinear in their two inputs, so their gradients are the other two members of the
  *    conv/backprop-input/backprop-filter triple (the adjoint identity
@@ -74,10 +76,52 @@ const depthwiseBackpropFilterGrad: tf.GradConfig = {
   },
 };
 
+/**
+ * StridedSlice's gradient: per axis, insert (stride-1) zeros after every dy sample (reshape + pad),
+ * trim the trailing zeros, then pad by `begin` before and the remainder after. Built from ops
+ * that have gradients, so it is itself differentiable.
+ */
+const stridedSliceGrad: tf.GradConfig = {
+  kernelName: 'StridedSlice',
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved as [tf.Tensor];
+    const a = attrs as Record<string, number & number[]>;
+    // tfjs 4.22's own forward StridedSlice mis-reads shrink axes, so only plain masks are handled.
+    if (a.ellipsisMask || a.newAxisMask || a.shrinkAxisMask) {
+      throw new Error(`StridedSlice gradient: ellipsis, new-axis and shrink-axis masks are not supported (got ${a.ellipsisMask}, ${a.newAxisMask}, ${a.shrinkAxisMask})`);
+    }
+    const info = tf.slice_util.sliceInfo(x.shape, a.begin, a.end, a.strides, a.beginMask, a.endMask, 0, 0, 0);
+    return {
+      x: () => {
+        let g = tf.reshape(dy as tf.Tensor, info.finalShapeSparse);
+        if (g.size === 0) return tf.zeros(x.shape);
+        for (let axis = 0; axis < x.rank; axis++) {
+          const s = info.strides[axis]!, len = info.finalShapeSparse[axis]!, begin = info.begin[axis]!;
+          if (s < 0) throw new Error(`StridedSlice gradient: negative strides are not supported (got ${s} on axis ${axis})`);
+          if (s > 1) {
+            const shape = g.shape;
+            const expanded = tf.reshape(g, [...shape.slice(0, axis + 1), 1, ...shape.slice(axis + 1)]);
+            const padding = shape.map(() => [0, 0] as [number, number]);
+            padding.splice(axis + 1, 0, [0, s - 1]);
+            g = tf.reshape(tf.pad(expanded, padding), [...shape.slice(0, axis), len * s, ...shape.slice(axis + 1)]);
+          }
+          const used = (len - 1) * s + 1;
+          const trimmed = s > 1 ? tf.slice(g, g.shape.map(() => 0), g.shape.map((d, i) => (i === axis ? used : d))) : g;
+          const padding = trimmed.shape.map(() => [0, 0] as [number, number]);
+          padding[axis] = [begin, x.shape[axis]! - begin - used];
+          g = tf.pad(trimmed, padding);
+        }
+        return g;
+      },
+    };
+  },
+};
+
 /** The gradient configs this module adds where tfjs has none (exported for tests). */
 export function missingGradientConfigs(): tf.GradConfig[] {
   const configs = PIECEWISE_CONSTANT.map((k) => zeroGradient(k, BINARY.has(k) ? ['a', 'b'] : ['x']));
-  return [...configs, conv2DBackpropFilterGrad, depthwiseBackpropInputGrad, depthwiseBackpropFilterGrad];
+  return [...configs, stridedSliceGrad, conv2DBackpropFilterGrad, depthwiseBackpropInputGrad, depthwiseBackpropFilterGrad];
 }
 
 /** Registers every config of `missingGradientConfigs` whose kernel has no gradient yet; returns their names. */

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import type { BackendName } from '../config/types.ts';
 import { RunError } from '../errors.ts';
 import { tf } from './tf.ts';
-import { registerWasmKernels } from './kernels/register.ts';
+import { registerCpuKernels, registerWasmKernels } from './kernels/register.ts';
 
 export type ResolvedBackendName = Exclude<BackendName, 'auto'>;
 
@@ -117,16 +117,19 @@ function notInstalled(name: keyof typeof NATIVE_PACKAGES): RunError {
 /**
  * Starts the backend `name` and makes it tfjs's current backend. Steps:
  *  1. quiet tfjs's console banners (prod mode) so that only the caller decides what is printed;
- *  2. import the backend's package (native ones optionally) and register sg3's kernels (wasm);
+ *  2. import the backend's package (native ones optionally) and register sg3's kernels (wasm;
+ *     the cpu backend's faster Slice is always registered);
  *  3. tf.setBackend and report what runs.
  * Calling it again switches backends (tensors move between backends on use).
  */
 export async function initBackend(name: BackendName): Promise<BackendInfo> {
   tf.enableProdMode();
+  // The cpu backend is always registered (tests and fallbacks move tensors through it).
+  const cpuKernels = registerCpuKernels();
   switch (name) {
     case 'cpu':
       await tf.setBackend('cpu');
-      return info('cpu');
+      return info('cpu', { kernelsAdded: cpuKernels });
     case 'wasm':
       return startWasm();
     case 'tensorflow-gpu':
