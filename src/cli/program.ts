@@ -8,6 +8,8 @@ import { VERSION } from '../version.ts';
 import { registerValidate } from './validate.ts';
 import { registerPlan } from './plan.ts';
 import { registerDataset } from './dataset.ts';
+import { registerGenerate } from './generate.ts';
+import { registerRun } from './run.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sg3')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerPlan(program);
   registerDataset(program);
+  registerGenerate(program);
+  registerRun(program);
   return program;
 }
 
