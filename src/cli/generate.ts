@@ -1,0 +1,134 @@
+/**
+ * `sg3 generate --config C --weights W (--seeds 0-7,12 | --z Z.safetensors) --out PATH`: images
+ * from a trained generator, as the official gen_images.py (G_ema of a checkpoint, truncation,
+ * noise mode, translate/rotate through the input transform). PATH is a folder (one PNG per seed
+ * plus grid.png) or a .safetensors file (float `img` NCHW after output scale, `ws`, `z`).
+ */
+import type { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend, BACKEND_NAMES } from '../backend/index.ts';
+import { loadConfig, type BackendName } from '../config/index.ts';
+import { ConfigError, RunError, UsageError } from '../errors.ts';
+import { getF32, readSafetensors, writeSafetensors } from '../io/safetensors.ts';
+import { encodePng } from '../log/png.ts';
+import { buildGenerator, makeTransform, seedsToZ, type NoiseMode } from '../nets/index.ts';
+import { sampleImages, tileGrid, toUint8Nhwc } from '../nets/sample.ts';
+import { planExperiment, planProblems } from '../plan/index.ts';
+import { addConfigOptions, type ConfigFlags } from './options.ts';
+
+interface GenerateFlags extends ConfigFlags {
+  config: string; weights: string; seeds?: string; z?: string; trunc: string; noiseMode: string;
+  translate: string; rotate: string; out: string; backend?: string;
+}
+
+const NOISE_MODES = ['const', 'random', 'none'];
+
+export function registerGenerate(program: Command): void {
+  const command = program.command('generate')
+    .description('generate images from a trained generator (official gen_images.py semantics)')
+    .requiredOption('--config <file>', 'the YAML config the weights were trained with')
+    .requiredOption('--weights <file>', 'generator weights (.safetensors: a state_dict, or a checkpoint: G_ema, else G)')
+    .option('--seeds <list>', 'seeds, e.g. 0-7,12 (z from sg3\'s seeded normal RNG, not numpy\'s)')
+    .option('--z <file>', '.safetensors with a tensor `z` [N, z_dim] (instead of --seeds)')
+    .option('--trunc <psi>', 'truncation psi', '1')
+    .option('--noise-mode <mode>', 'const | random | none (StyleGAN2 noise, rows A-B)', 'const')
+    .option('--translate <x,y>', 'translate the output, in fractions of the image (through the input transform)', '0,0')
+    .option('--rotate <deg>', 'rotate the output by this many degrees', '0')
+    .requiredOption('--out <path>', 'a folder for PNGs, or a path ending in .safetensors for float images')
+    .option('--backend <name>', `tfjs backend: ${BACKEND_NAMES.join(' | ')} (default: the config's runtime.backend)`);
+  addConfigOptions(command)
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  sg3 generate --config configs/stylegan3-t.yaml --weights G.safetensors --seeds 0-7 --out out/',
+      '  sg3 generate --config configs/stylegan3-r.yaml --weights ckpt.safetensors --seeds 2 --trunc 0.7 --rotate 20 --out out/',
+      '  sg3 generate --config configs/stylegan3-t.yaml --profile smoke --weights G.safetensors --z z.safetensors --out img.safetensors',
+    ].join('\n'))
+    .action((flags: GenerateFlags) => runGenerate(flags));
+}
+
+/** gen_images.parse_range: '1,2,5-10' -> [1, 2, 5, 6, 7, 8, 9, 10]. */
+export function parseSeeds(s: string): number[] {
+  const out: number[] = [];
+  for (const part of s.split(',')) {
+    const range = /^(\d+)-(\d+)$/.exec(part.trim());
+    if (range) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      if (b < a || b - a > 100000) throw new UsageError(`sg3 generate: --seeds: bad range (got ${part})`);
+      for (let i = a; i <= b; i++) out.push(i);
+    } else if (/^\d+$/.test(part.trim())) {
+      out.push(Number(part));
+    } else {
+      throw new UsageError(`sg3 generate: --seeds must be comma-separated integers or ranges like 0-7 (got ${s})`);
+    }
+  }
+  return out;
+}
+
+function parseNumber(flag: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`sg3 generate: ${flag} must be a number (got ${v})`);
+  return n;
+}
+
+function parseVec2(flag: string, v: string): [number, number] {
+  const parts = v.split(',');
+  if (parts.length !== 2) throw new UsageError(`sg3 generate: ${flag} must be two numbers x,y (got ${v})`);
+  return [parseNumber(flag, parts[0]!), parseNumber(flag, parts[1]!)];
+}
+
+/** z [N, z_dim] from --z or --seeds; labels name the PNG files. */
+function latents(flags: GenerateFlags, zDim: number): { z: Float32Array; labels: string[]; seeds: number[] | null } {
+  if (flags.seeds !== undefined) {
+    const seeds = parseSeeds(flags.seeds);
+    return { z: seedsToZ(seeds, zDim), labels: seeds.map((s) => `seed${String(s).padStart(4, '0')}`), seeds };
+  }
+  const t = getF32(readSafetensors(flags.z!), 'z', flags.z!);
+  if (t.shape.length !== 2 || t.shape[1] !== zDim || t.shape[0]! < 1) throw new RunError(`${flags.z}: z must be [N, ${zDim}] (got [${t.shape}])`);
+  return { z: t.data, labels: Array.from({ length: t.shape[0]! }, (_, i) => `z${String(i).padStart(4, '0')}`), seeds: null };
+}
+
+async function runGenerate(flags: GenerateFlags): Promise<void> {
+  if ((flags.seeds === undefined) === (flags.z === undefined)) throw new UsageError('sg3 generate: give exactly one of --seeds and --z');
+  const psi = parseNumber('--trunc', flags.trunc);
+  if (!NOISE_MODES.includes(flags.noiseMode)) throw new UsageError(`sg3 generate: --noise-mode must be one of ${NOISE_MODES.join(', ')} (got ${flags.noiseMode})`);
+  const translate = parseVec2('--translate', flags.translate);
+  const rotate = parseNumber('--rotate', flags.rotate);
+  if (flags.backend !== undefined && !BACKEND_NAMES.includes(flags.backend as BackendName)) {
+    throw new UsageError(`sg3 generate: --backend must be one of ${BACKEND_NAMES.join(', ')} (got ${flags.backend})`);
+  }
+  const cfg = loadConfig(flags.config, { set: flags.set ?? [], profile: flags.profile ?? null });
+  const problems = planProblems(cfg);
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `${flags.config}: ${p}`));
+  const plan = planExperiment(cfg);
+  const backend = await initBackend((flags.backend ?? cfg.runtime.backend) as BackendName);
+  process.stderr.write(`sg3 generate: backend ${backend.name} (${backend.package}${backend.simd ? ', SIMD' : ''})\n`);
+  const { z, labels, seeds } = latents(flags, plan.mapping.z_dim);
+  const G = buildGenerator(plan, { weights: flags.weights });
+  const moved = translate[0] !== 0 || translate[1] !== 0 || rotate !== 0;
+  if (plan.synthesis.input.kind === 'fourier') G.setInputTransform(makeTransform(translate, rotate));
+  else if (moved) throw new UsageError(`sg3 generate: --translate/--rotate need a Fourier-feature input (config row B on) (got generator.input.kind constant)`);
+  const s = sampleImages(G, z, { truncationPsi: psi, noiseMode: flags.noiseMode as NoiseMode });
+  G.dispose();
+  if (flags.out.endsWith('.safetensors')) {
+    writeSafetensors(flags.out, {
+      img: { dtype: 'F32', shape: s.imgShape, data: s.img },
+      ws: { dtype: 'F32', shape: s.wsShape, data: s.ws },
+      z: { dtype: 'F32', shape: [s.n, plan.mapping.z_dim], data: z },
+    }, { format: 'sg3-generate', config: cfg.name, trunc: String(psi), noise_mode: flags.noiseMode, ...(seeds ? { seeds: seeds.join(',') } : {}) });
+    process.stdout.write(`sg3 generate: wrote ${s.n} images (img [${s.imgShape}], ws [${s.wsShape}]) to ${flags.out}\n`);
+    return;
+  }
+  writePngs(flags.out, s.img, s.imgShape, labels);
+  process.stdout.write(`sg3 generate: wrote ${s.n} images and grid.png (${s.imgShape[3]}x${s.imgShape[2]}) to ${flags.out}\n`);
+}
+
+function writePngs(dir: string, img: Float32Array, shape: [number, number, number, number], labels: string[]): void {
+  const [n, c, h, w] = shape;
+  const bytes = toUint8Nhwc(img, shape);
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < n; i++) writeFileSync(join(dir, `${labels[i]}.png`), encodePng(bytes.subarray(i * h * w * c, (i + 1) * h * w * c), w, h, c));
+  const grid = tileGrid(bytes, n, h, w, c);
+  writeFileSync(join(dir, 'grid.png'), encodePng(grid.pixels, grid.width, grid.height, c));
+}
