@@ -8,7 +8,6 @@ import { VERSION } from '../version.ts';
 import { registerValidate } from './validate.ts';
 import { registerPlan } from './plan.ts';
 import { registerDataset } from './dataset.ts';
-import { registerGenerate } from './generate.ts';
 import { registerRun } from './run.ts';
 
 export function buildProgram(): Command {
@@ -20,7 +19,6 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerPlan(program);
   registerDataset(program);
-  registerGenerate(program);
   registerRun(program);
   return program;
 }
