@@ -1,9 +1,10 @@
 /**
  * `run.json`: where a run came from. The top level describes the session that created the run
  * (command line, sg3 version and git commit, backend, seed, host, node, pid, start time); each
- * `--resume` appends a session of the same shape to `resumes`. `status` / `ended_at` are updated
- * when a session ends, so a reader can tell a finished run from a stopped or crashed one
- * (`running` with a dead lock = crashed).
+ * `--resume` appends a session of the same shape to `resumes`. The top-level `status` / `ended_at`
+ * are the run's state now (set by whichever session ended last; each resume also keeps its own),
+ * so a reader can tell a finished run from a stopped or failed one; `running` with no live lock
+ * means the process was killed.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
