@@ -8,6 +8,7 @@ import { VERSION } from '../version.ts';
 import { registerValidate } from './validate.ts';
 import { registerPlan } from './plan.ts';
 import { registerDataset } from './dataset.ts';
+import { registerGenerate } from './generate.ts';
 import { registerRun } from './run.ts';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerPlan(program);
   registerDataset(program);
+  registerGenerate(program);
   registerRun(program);
   return program;
 }
