@@ -78,19 +78,18 @@ function parseVec2(flag: string, v: string): [number, number] {
   return [parseNumber(flag, parts[0]!), parseNumber(flag, parts[1]!)];
 }
 
-/** z [N, z_dim] from --z or --seeds; labels name the PNG files. */
-function latents(flags: GenerateFlags, zDim: number): { z: Float32Array; labels: string[]; seeds: number[] | null } {
-  if (flags.seeds !== undefined) {
-    const seeds = parseSeeds(flags.seeds);
-    return { z: seedsToZ(seeds, zDim), labels: seeds.map((s) => `seed${String(s).padStart(4, '0')}`), seeds };
-  }
-  const t = getF32(readSafetensors(flags.z!), 'z', flags.z!);
-  if (t.shape.length !== 2 || t.shape[1] !== zDim || t.shape[0]! < 1) throw new RunError(`${flags.z}: z must be [N, ${zDim}] (got [${t.shape}])`);
-  return { z: t.data, labels: Array.from({ length: t.shape[0]! }, (_, i) => `z${String(i).padStart(4, '0')}`), seeds: null };
+/** z [N, z_dim] from --z or the parsed --seeds; labels name the PNG files. */
+function latents(seeds: number[] | null, zFile: string | undefined, zDim: number): { z: Float32Array; labels: string[] } {
+  if (seeds) return { z: seedsToZ(seeds, zDim), labels: seeds.map((s) => `seed${String(s).padStart(4, '0')}`) };
+  const t = getF32(readSafetensors(zFile!), 'z', zFile!);
+  if (t.shape.length !== 2 || t.shape[1] !== zDim || t.shape[0]! < 1) throw new RunError(`${zFile}: z must be [N, ${zDim}] (got [${t.shape}])`);
+  return { z: t.data, labels: Array.from({ length: t.shape[0]! }, (_, i) => `z${String(i).padStart(4, '0')}`) };
 }
 
-async function runGenerate(flags: GenerateFlags): Promise<void> {
+/** Every flag checked before anything is loaded (a usage error never waits for a backend). */
+function parseFlags(flags: GenerateFlags) {
   if ((flags.seeds === undefined) === (flags.z === undefined)) throw new UsageError('sg3 generate: give exactly one of --seeds and --z');
+  const seeds = flags.seeds !== undefined ? parseSeeds(flags.seeds) : null;
   const psi = parseNumber('--trunc', flags.trunc);
   if (!NOISE_MODES.includes(flags.noiseMode)) throw new UsageError(`sg3 generate: --noise-mode must be one of ${NOISE_MODES.join(', ')} (got ${flags.noiseMode})`);
   const translate = parseVec2('--translate', flags.translate);
@@ -98,25 +97,32 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   if (flags.backend !== undefined && !BACKEND_NAMES.includes(flags.backend as BackendName)) {
     throw new UsageError(`sg3 generate: --backend must be one of ${BACKEND_NAMES.join(', ')} (got ${flags.backend})`);
   }
+  return { seeds, psi, noiseMode: flags.noiseMode as NoiseMode, translate, rotate };
+}
+
+async function runGenerate(flags: GenerateFlags): Promise<void> {
+  const f = parseFlags(flags);
   const cfg = loadConfig(flags.config, { set: flags.set ?? [], profile: flags.profile ?? null });
   const problems = planProblems(cfg);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${flags.config}: ${p}`));
   const plan = planExperiment(cfg);
+  const moved = f.translate[0] !== 0 || f.translate[1] !== 0 || f.rotate !== 0;
+  if (moved && plan.synthesis.input.kind !== 'fourier') {
+    throw new UsageError('sg3 generate: --translate/--rotate need a Fourier-feature input (config row B on) (got generator.input.kind constant)');
+  }
   const backend = await initBackend((flags.backend ?? cfg.runtime.backend) as BackendName);
   process.stderr.write(`sg3 generate: backend ${backend.name} (${backend.package}${backend.simd ? ', SIMD' : ''})\n`);
-  const { z, labels, seeds } = latents(flags, plan.mapping.z_dim);
+  const { z, labels } = latents(f.seeds, flags.z, plan.mapping.z_dim);
   const G = buildGenerator(plan, { weights: flags.weights });
-  const moved = translate[0] !== 0 || translate[1] !== 0 || rotate !== 0;
-  if (plan.synthesis.input.kind === 'fourier') G.setInputTransform(makeTransform(translate, rotate));
-  else if (moved) throw new UsageError(`sg3 generate: --translate/--rotate need a Fourier-feature input (config row B on) (got generator.input.kind constant)`);
-  const s = sampleImages(G, z, { truncationPsi: psi, noiseMode: flags.noiseMode as NoiseMode });
+  if (plan.synthesis.input.kind === 'fourier') G.setInputTransform(makeTransform(f.translate, f.rotate));
+  const s = sampleImages(G, z, { truncationPsi: f.psi, noiseMode: f.noiseMode });
   G.dispose();
   if (flags.out.endsWith('.safetensors')) {
     writeSafetensors(flags.out, {
       img: { dtype: 'F32', shape: s.imgShape, data: s.img },
       ws: { dtype: 'F32', shape: s.wsShape, data: s.ws },
       z: { dtype: 'F32', shape: [s.n, plan.mapping.z_dim], data: z },
-    }, { format: 'sg3-generate', config: cfg.name, trunc: String(psi), noise_mode: flags.noiseMode, ...(seeds ? { seeds: seeds.join(',') } : {}) });
+    }, { format: 'sg3-generate', config: cfg.name, trunc: String(f.psi), noise_mode: f.noiseMode, ...(f.seeds ? { seeds: f.seeds.join(',') } : {}) });
     process.stdout.write(`sg3 generate: wrote ${s.n} images (img [${s.imgShape}], ws [${s.wsShape}]) to ${flags.out}\n`);
     return;
   }
