@@ -1,0 +1,134 @@
+// N-API bindings (node's own node_api.h, no wrapper library). Every kernel takes Float32Array
+// views (over the tfjs wasm heap: zero copy) and an Int32Array geometry of kGeomFields values in
+// ConvGeom order, checks every view is long enough for the geometry (a short view must throw,
+// never write past the wasm heap), runs synchronously and returns undefined.
+#include <node_api.h>
+
+#include <cstdint>
+#include <exception>
+#include <string>
+
+#include "sg3native.h"
+
+namespace {
+
+using sg3::ConvGeom;
+
+struct ArgError : std::exception {
+  std::string msg;
+  explicit ArgError(std::string m) : msg(std::move(m)) {}
+};
+
+#define NAPI_OK(call) \
+  if ((call) != napi_ok) throw ArgError("N-API call failed: " #call)
+
+template <typename T>
+T* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t need, const char* name) {
+  bool is = false;
+  NAPI_OK(napi_is_typedarray(env, v, &is));
+  if (!is) throw ArgError(std::string(name) + " is not a typed array");
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  NAPI_OK(napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr));
+  if (type != want) throw ArgError(std::string(name) + " has the wrong element type");
+  if (length < need)
+    throw ArgError(std::string(name) + " is too short (got " + std::to_string(length) + " elements, needs " + std::to_string(need) + ")");
+  return static_cast<T*>(data);
+}
+
+ConvGeom geometry(napi_env env, napi_value v) {
+  const int32_t* f = typed<int32_t>(env, v, napi_int32_array, sg3::kGeomFields, "geometry");
+  ConvGeom g{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]};
+  const int positive[] = {g.batch, g.in_h, g.in_w, g.in_c, g.out_h, g.out_w, g.out_c, g.f_h, g.f_w,
+                          g.stride_h, g.stride_w, g.dil_h, g.dil_w, g.mult};
+  for (int p : positive)
+    if (p < 1) throw ArgError("geometry has a size, stride, dilation or multiplier < 1 (got " + std::to_string(p) + ")");
+  return g;
+}
+
+size_t sz(const ConvGeom& g, char which) {
+  switch (which) {
+    case 'x': return size_t(g.batch) * g.in_h * g.in_w * g.in_c;
+    case 'y': return size_t(g.batch) * g.out_h * g.out_w * g.out_c;
+    case 'w': return size_t(g.f_h) * g.f_w * g.in_c * g.out_c;         // dense HWIO
+    default: return size_t(g.f_h) * g.f_w * g.out_c;                   // depthwise [fh, fw, C, mult]
+  }
+}
+
+using Kernel = void (*)(const ConvGeom&, const float*, const float*, float*);
+
+// A binding for `kernel(a, b, out, geometry)`; A, B, O name the sizes sz() checks for a, b and out.
+template <Kernel kernel, char A, char B, char O, bool depthwise>
+napi_value bind(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 4;
+    napi_value argv[4];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 4) throw ArgError("expects (a, b, out, geometry) (got " + std::to_string(argc) + " arguments)");
+    const ConvGeom g = geometry(env, argv[3]);
+    if (depthwise && g.out_c != g.in_c * g.mult)
+      throw ArgError("depthwise geometry needs out_c == in_c * mult (got " + std::to_string(g.out_c) + ")");
+    const float* a = typed<float>(env, argv[0], napi_float32_array, sz(g, A), "input 0");
+    const float* b = typed<float>(env, argv[1], napi_float32_array, sz(g, B), "input 1");
+    float* out = typed<float>(env, argv[2], napi_float32_array, sz(g, O), "output");
+    kernel(g, a, b, out);
+  } catch (const ArgError& e) {
+    napi_throw_error(env, nullptr, ("sg3native: " + e.msg).c_str());
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, (std::string("sg3native: ") + e.what()).c_str());
+  }
+  return nullptr;
+}
+
+// gemm(a, b, c, M, N, K): row-major C[M,N] = A[M,K] B[K,N] (the benchmark's peak).
+napi_value bind_gemm(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 6;
+    napi_value argv[6];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 6) throw ArgError("gemm expects (a, b, c, M, N, K) (got " + std::to_string(argc) + " arguments)");
+    int32_t d[3];
+    for (int i = 0; i < 3; ++i) {
+      NAPI_OK(napi_get_value_int32(env, argv[3 + i], &d[i]));
+      if (d[i] < 1) throw ArgError("gemm sizes must be >= 1 (got " + std::to_string(d[i]) + ")");
+    }
+    const int M = d[0], N = d[1], K = d[2];
+    const float* a = typed<float>(env, argv[0], napi_float32_array, size_t(M) * K, "a");
+    const float* b = typed<float>(env, argv[1], napi_float32_array, size_t(K) * N, "b");
+    float* c = typed<float>(env, argv[2], napi_float32_array, size_t(M) * N, "c");
+    sg3::gemm(M, N, K, a, b, c);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
+// info() -> { isa, threads }
+napi_value bind_info(napi_env env, napi_callback_info) {
+  napi_value obj, isa, threads;
+  napi_create_object(env, &obj);
+  napi_create_string_utf8(env, sg3::isa_name(), NAPI_AUTO_LENGTH, &isa);
+  napi_create_int32(env, sg3::pool_size(), &threads);
+  napi_set_named_property(env, obj, "isa", isa);
+  napi_set_named_property(env, obj, "threads", threads);
+  return obj;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor props[] = {
+      {"conv2d", nullptr, bind<sg3::conv2d_forward, 'x', 'w', 'y', false>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2dBackpropInput", nullptr, bind<sg3::conv2d_backprop_input, 'y', 'w', 'x', false>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2dBackpropFilter", nullptr, bind<sg3::conv2d_backprop_filter, 'x', 'y', 'w', false>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"depthwise", nullptr, bind<sg3::depthwise_forward, 'x', 'd', 'y', true>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"depthwiseBackpropInput", nullptr, bind<sg3::depthwise_backprop_input, 'y', 'd', 'x', true>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"depthwiseBackpropFilter", nullptr, bind<sg3::depthwise_backprop_filter, 'x', 'y', 'd', true>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gemm", nullptr, bind_gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"info", nullptr, bind_info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}

@@ -1,0 +1,76 @@
+// sg3native: NHWC float32 convolution kernels for the tfjs wasm backend (see src/backend/native/).
+// Shared declarations of the thread pool, the two GEMM drivers and the convolution entry points.
+// Every tensor is NHWC (tfjs layout), every filter HWIO [fh, fw, in_c, out_c] (depthwise:
+// [fh, fw, in_c, mult]); the official NCHW/OIHW layouts never reach this code.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+namespace sg3 {
+
+// ---- thread pool (pool.cc) ----
+// Threads: SG3_THREADS if set (>= 1), else the CPUs this process may run on.
+int pool_size();
+// Runs fn(task, thread) for task in [0, ntasks) on the pool; the caller is thread 0 and the call
+// returns when every task is done. Calls are serialised (one parallel region at a time).
+void parallel_for(int ntasks, const std::function<void(int task, int thread)>& fn);
+
+// ---- geometry of one 2-D convolution, forward direction ----
+// x [batch, in_h, in_w, in_c] * filter [f_h, f_w, in_c, out_c or mult] -> y [batch, out_h, out_w, out_c].
+// Input pixel of output (oh, ow) and tap (fh, fw): ih = oh*stride_h - pad_top + fh*dil_h (same for w).
+struct ConvGeom {
+  int batch, in_h, in_w, in_c;
+  int out_h, out_w, out_c;
+  int f_h, f_w;
+  int stride_h, stride_w, dil_h, dil_w;
+  int pad_top, pad_left;
+  int mult;  // depthwise channel multiplier (out_c == in_c * mult); 1 for a dense conv
+};
+// Number of int32 fields the JS side passes (in the order above).
+constexpr int kGeomFields = 16;
+
+// ---- GEMM drivers (gemm.cc) ----
+// Indirect GEMM: C[m, 0:n] = sum_t sum_k A_t[m][k] * B[t*kt + k, 0:n] for m in [0, M).
+// `rows(m, a, a_stride, c)` writes row m's tap pointers a[t*a_stride] (each kt floats; nullptr
+// means zeros) and its output row pointer *c (n contiguous floats, overwritten).
+struct IndirectRows {
+  int M, N, ntaps, kt;
+  std::function<void(int m, const float** a, int a_stride, float** c)> rows;
+};
+// Packs B (K = ntaps*kt rows, n columns) from b(k, j) into the layout the micro-kernel reads.
+struct PackedB {
+  float* data = nullptr;
+  int K = 0, N = 0, panels = 0;
+  ~PackedB();
+};
+void pack_b(PackedB& out, int K, int N, const std::function<void(int k, int j0, int j1, float* dst)>& row);
+void igemm(const IndirectRows& p, const PackedB& b);
+
+// Reduction GEMM (filter gradients): C[r, j] = sum_m A[m][r] * D[m, j] for r in [0, R), j in [0, N),
+// with R = ntaps*kc. `arow(m, t)` returns A's row m for tap t (kc contiguous floats, nullptr = zeros),
+// D rows are `d + m*ldd`, C is row-major [R, N] (overwritten).
+struct ReduceProblem {
+  int M, N, ntaps, kc;
+  std::function<const float*(int m, int t)> arow;
+  const float* d;
+  int ldd;
+  float* c;
+};
+void reduce_gemm(const ReduceProblem& p);
+
+// Plain row-major GEMM C[M,N] = A[M,K] B[K,N] (the benchmark's peak measurement).
+void gemm(int M, int N, int K, const float* a, const float* b, float* c);
+
+// ---- convolutions (conv.cc, depthwise.cc) ----
+void conv2d_forward(const ConvGeom& g, const float* x, const float* w, float* y);
+void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, float* dx);
+void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw);
+void depthwise_forward(const ConvGeom& g, const float* x, const float* w, float* y);
+void depthwise_backprop_input(const ConvGeom& g, const float* dy, const float* w, float* dx);
+void depthwise_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw);
+
+// Name of the micro-kernel instruction set compiled in ("avx512", "avx2", "generic").
+const char* isa_name();
+
+}  // namespace sg3

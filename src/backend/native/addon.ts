@@ -1,0 +1,50 @@
+/**
+ * The loaded addon and its typed surface. Every kernel takes Float32Array views (zero copy over
+ * the wasm heap is the point) and an Int32Array geometry, NHWC tensors and HWIO filters; the C++
+ * side checks each view is long enough for the geometry and throws otherwise.
+ */
+import { createRequire } from 'node:module';
+import { buildNative, type BuildOptions, type BuildResult } from './build.ts';
+
+/** Geometry fields, in the order native/sg3native.h's ConvGeom declares them. */
+export const GEOM_FIELDS = [
+  'batch', 'in_h', 'in_w', 'in_c', 'out_h', 'out_w', 'out_c', 'f_h', 'f_w',
+  'stride_h', 'stride_w', 'dil_h', 'dil_w', 'pad_top', 'pad_left', 'mult',
+] as const;
+export type ConvGeom = Record<(typeof GEOM_FIELDS)[number], number>;
+
+type Kernel = (a: Float32Array, b: Float32Array, out: Float32Array, geometry: Int32Array) => void;
+
+export interface NativeAddon {
+  conv2d: Kernel;                   // (x, w, y)
+  conv2dBackpropInput: Kernel;      // (dy, w, dx)
+  conv2dBackpropFilter: Kernel;     // (x, dy, dw)
+  depthwise: Kernel;                // (x, w, y)
+  depthwiseBackpropInput: Kernel;   // (dy, w, dx)
+  depthwiseBackpropFilter: Kernel;  // (x, dy, dw)
+  /** Row-major C[M,N] = A[M,K] B[K,N]. */
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, N: number, K: number): void;
+  /** The micro-kernel instruction set ('avx512' | 'avx2' | 'generic') and the thread count. */
+  info(): { isa: string; threads: number };
+}
+
+export interface LoadedAddon {
+  addon: NativeAddon;
+  build: BuildResult;
+}
+
+export function geometryArray(g: ConvGeom): Int32Array {
+  return Int32Array.from(GEOM_FIELDS, (f) => g[f]);
+}
+
+let loaded: LoadedAddon | null = null;
+
+/** Builds (or finds) the addon for `opts` and loads it. The default build is loaded once per process. */
+export function loadAddon(opts?: BuildOptions): LoadedAddon {
+  if (opts == null && loaded) return loaded;
+  const build = buildNative(opts);
+  const addon = createRequire(import.meta.url)(build.path) as NativeAddon;
+  const result = { addon, build };
+  if (opts == null) loaded = result;
+  return result;
+}

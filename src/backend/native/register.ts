@@ -1,0 +1,123 @@
+/**
+ * Puts the native kernels in place of the wasm backend's convolution kernels.
+ *
+ * Each registered kernel plans the call (geometry.ts); when the plan covers it, it allocates the
+ * output on the wasm heap (`makeOutput`), then takes Float32Array views of the inputs and the
+ * output straight over the heap (zero copy) and runs the addon synchronously. The views are made
+ * after the allocation because it may grow, and so replace, the heap's ArrayBuffer. Anything the
+ * plan does not cover (NCHW, non-float32, empty tensors, invalid shapes) runs the kernel that was
+ * registered before, kept with its setupFunc so that a wasm backend initialised later still binds
+ * its C functions.
+ */
+import { tf } from '../tf.ts';
+import { loadAddon, geometryArray, type NativeAddon, type LoadedAddon } from './addon.ts';
+import { NATIVE_KERNEL_NAMES, planNative, type NativeKernelName } from './geometry.ts';
+
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
+interface WasmBackendLike {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+const ADDON_FUNCTION: Record<NativeKernelName, keyof NativeAddon> = {
+  Conv2D: 'conv2d',
+  Conv2DBackpropInput: 'conv2dBackpropInput',
+  Conv2DBackpropFilter: 'conv2dBackpropFilter',
+  DepthwiseConv2dNative: 'depthwise',
+  DepthwiseConv2dNativeBackpropInput: 'depthwiseBackpropInput',
+  DepthwiseConv2dNativeBackpropFilter: 'depthwiseBackpropFilter',
+};
+
+export interface NativeKernelStats { native: number; fallback: number }
+
+const originals = new Map<NativeKernelName, tf.KernelConfig | null>();
+const ours = new WeakSet<tf.KernelFunc>();
+const stats = Object.fromEntries(NATIVE_KERNEL_NAMES.map((n) => [n, { native: 0, fallback: 0 }])) as Record<NativeKernelName, NativeKernelStats>;
+let active: LoadedAddon | null = null;
+
+function heapView(backend: WasmBackendLike, t: tf.TensorInfo): Float32Array {
+  const offset = backend.dataIdMap.get(t.dataId)?.memoryOffset;
+  if (offset == null) throw new Error(`native kernels: tensor ${JSON.stringify(t.shape)} has no wasm memory (got offset ${offset})`);
+  return new Float32Array(backend.wasm.HEAPU8.buffer, offset, t.shape.reduce((a, b) => a * b, 1));
+}
+
+function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc {
+  const run = addon[ADDON_FUNCTION[name]] as (a: Float32Array, b: Float32Array, out: Float32Array, g: Int32Array) => void;
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const { inputs, attrs } = args;
+    const shapes = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v?.shape ?? []]));
+    const plan = planNative(name, shapes, attrs as Record<string, unknown>);
+    const [a, b] = plan ? plan.inputs.map((k) => inputs[k]) : [];
+    if (plan == null || a?.dtype !== 'float32' || b?.dtype !== 'float32') {
+      const original = originals.get(name);
+      if (original == null) throw new Error(`${name}: no native plan and no wasm kernel to fall back to (got shapes ${JSON.stringify(shapes)})`);
+      stats[name].fallback++;
+      return original.kernelFunc(args);
+    }
+    const backend = args.backend as unknown as WasmBackendLike;
+    const out = backend.makeOutput(plan.outShape, 'float32');
+    try {
+      run(heapView(backend, a), heapView(backend, b), heapView(backend, out), geometryArray(plan.geom));
+    } catch (e) {
+      backend.disposeData(out.dataId);
+      throw e;
+    }
+    stats[name].native++;
+    return out;
+  };
+  ours.add(kernelFunc);
+  return kernelFunc;
+}
+
+/**
+ * Replaces the six convolution kernels of the 'wasm' backend with native ones; call it after
+ * sg3's other wasm kernels are registered (their kernels become the fallbacks). Idempotent; a
+ * kernel someone registered over ours since is wrapped again. Never throws for an unusable
+ * toolchain: returns { ok: false, reason } with a one-line reason for the caller to log.
+ */
+export function registerNativeKernels(): { ok: boolean; reason?: string } {
+  if (process.env.SG3_NATIVE === '0') return { ok: false, reason: 'native kernels off (SG3_NATIVE=0): using the wasm kernels' };
+  if (tf.getKernel('Conv2D', 'wasm') == null) {
+    return { ok: false, reason: 'native kernels: the wasm backend is not loaded (no Conv2D kernel for wasm); import it first' };
+  }
+  try {
+    active = loadAddon();
+  } catch (e) {
+    const first = String((e as Error).message ?? e).split('\n')[0];
+    return { ok: false, reason: `native kernels unavailable, using wasm (${first})` };
+  }
+  for (const name of NATIVE_KERNEL_NAMES) {
+    const current = tf.getKernel(name, 'wasm');
+    if (current != null && ours.has(current.kernelFunc)) continue;
+    originals.set(name, current ? { ...current } : null);
+    if (current != null) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: nativeKernel(name, active.addon), setupFunc: current?.setupFunc });
+  }
+  return { ok: true };
+}
+
+/** Puts back the kernels registered before registerNativeKernels (tests, and SG3_NATIVE=0 at run time). */
+export function unregisterNativeKernels(): void {
+  for (const name of NATIVE_KERNEL_NAMES) {
+    const current = tf.getKernel(name, 'wasm');
+    if (current == null || !ours.has(current.kernelFunc)) continue;
+    tf.unregisterKernel(name, 'wasm');
+    const original = originals.get(name);
+    if (original) tf.registerKernel(original);
+  }
+  originals.clear();
+}
+
+/** What runs: the addon's path, instruction set and threads, or null before a successful registration. */
+export function nativeKernelInfo(): { path: string; compiled: boolean; buildSeconds: number; isa: string; threads: number } | null {
+  if (active == null) return null;
+  const { isa, threads } = active.addon.info();
+  return { path: active.build.path, compiled: active.build.compiled, buildSeconds: active.build.seconds, isa, threads };
+}
+
+/** Calls per kernel that ran natively or fell back since start (a copy). */
+export function nativeKernelStats(): Record<NativeKernelName, NativeKernelStats> {
+  return JSON.parse(JSON.stringify(stats));
+}
