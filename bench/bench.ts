@@ -1,0 +1,52 @@
+/**
+ * `npm run bench [-- --backend wasm|cpu|... --runs N --batch N]`: generator forward time per image
+ * for rows T and R at 32x32 and 64x64 with the `small` profile's channels, on the chosen backend
+ * (default: the config's runtime.backend, i.e. auto). Median of N timed runs after one warm-up;
+ * each run is mapping + synthesis of one batch, synchronised by reading the image back.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildGenerator, initBackend, loadConfig, planExperiment, tf, type BackendInfo } from '../src/index.ts';
+import type { BackendName } from '../src/config/index.ts';
+
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+const CASES = [
+  { row: 'T', file: 'configs/stylegan3-t.yaml', res: 32 },
+  { row: 'T', file: 'configs/stylegan3-t.yaml', res: 64 },
+  { row: 'R', file: 'configs/stylegan3-r.yaml', res: 32 },
+  { row: 'R', file: 'configs/stylegan3-r.yaml', res: 64 },
+];
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const runs = Number(arg('runs', '5'));
+  const batch = Number(arg('batch', '4'));
+  let info: BackendInfo | null = null;
+  console.log('row  res  channels(L0)  params(G)   ms/image (median of ' + runs + ', batch ' + batch + ')');
+  for (const c of CASES) {
+    const cfg = loadConfig(join(ROOT, c.file), { profile: 'small', set: [`data.resolution=${c.res}`] });
+    info ??= await initBackend(arg('backend', cfg.runtime.backend) as BackendName);
+    const plan = planExperiment(cfg);
+    const G = buildGenerator(plan, { seed: 0 });
+    const z = tf.randomNormal([batch, plan.mapping.z_dim], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const once = () => { const t0 = performance.now(); tf.tidy(() => G.forward(z).dataSync()); return performance.now() - t0; };
+    once(); // warm-up: kernel setup, first-call allocations
+    const times = Array.from({ length: runs }, once);
+    const ms = median(times) / batch;
+    console.log(`${c.row.padEnd(4)} ${String(c.res).padEnd(4)} ${String(plan.synthesis.layers[0]!.in_channels).padEnd(13)} ${String(plan.cost.params.g_total).padEnd(11)} ${ms.toFixed(1)}`);
+    z.dispose();
+    G.dispose();
+  }
+  console.log(`backend: ${info!.name} (${info!.package}${info!.simd ? ', SIMD' : ''}${info!.threads ? `, ${info!.threads} thread(s)` : ''})`);
+}
+
+await main();
