@@ -89,6 +89,27 @@ test.serial('gradient case=flrelu.T16_L0 agrees with a central finite difference
   t.true(Math.abs(fd - analytic) <= 1e-2 * Math.max(1, Math.abs(analytic)), `fd ${fd} vs autodiff ${analytic}`);
 });
 
+test.serial('second order (R1-like d/dW of sum((d/dx)^2) through conv + filteredLrelu): fast equals reference, wasm equals cpu', async (t) => {
+  const byBackend: tf.Tensor[] = [];
+  for (const backend of BACKENDS) {
+    await useBackend(backend);
+    const { x, b, fu, fd } = caseInputs('flrelu.T16_L13');
+    const c = cases['flrelu.T16_L13']!;
+    const img = x;
+    const w = tf.randomNormal([3, 3, 2, 2], 0, 0.5, 'float32', 7) as tf.Tensor4D;
+    const r = tf.randomNormal([1, 16, 16, 2], 0, 1, 'float32', 8);
+    const r1 = (impl: typeof filteredLrelu) => tf.grad((ww: tf.Tensor) => {
+      const gx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(impl(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same'), fu, fd, b, { up: c.up, down: c.down, padding: c.padding, gain: c.gain, slope: c.slope, clamp: 0.5 }), r)))(img);
+      return tf.sum(tf.square(gx));
+    })(w);
+    const fast = r1(filteredLrelu), ref = r1(filteredLreluRef);
+    t.true(maxAbs(ref) > 1e-3, 'non-trivial');
+    t.true(maxAbsDiff(fast, ref) <= 1e-5 * Math.max(1, maxAbs(ref)), `${backend}: ${maxAbsDiff(fast, ref)}`);
+    byBackend.push(tf.tensor(await fast.data(), fast.shape));
+  }
+  t.true(maxAbsDiff(byBackend[0]!, byBackend[1]!) <= 1e-5 * Math.max(1, maxAbs(byBackend[1]!)));
+});
+
 test.serial('filteredLrelu rejects a bias of the wrong length', async (t) => {
   await useBackend('cpu');
   t.throws(() => filteredLrelu(tf.zeros([1, 8, 8, 3]) as tf.Tensor4D, null, null, tf.zeros([2])), { message: 'filteredLrelu: bias must be [3] (got [2])' });
