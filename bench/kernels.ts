@@ -1,0 +1,92 @@
+/**
+ * Micro-benchmark of the native convolution kernels against the wasm backend's own (not a test).
+ *
+ *     npx tsx bench/kernels.ts            # GEMM peak + typical SG3 conv shapes, wasm vs native
+ *     SG3_THREADS=1 npx tsx bench/kernels.ts --quick
+ *
+ * 1. GEMM peak: the addon's GEMM on a large square problem (the machine's reference number).
+ * 2. Per shape and kernel: best-of-N wall time on wasm (sg3's wasm kernels: XNNPACK forward,
+ *    composite gradients) and on native, as GFLOP/s (2 * multiply-adds) and the speed-up.
+ * Each measurement stops after ~0.6 s (0.2 s with --quick) so a run stays short on a shared machine.
+ */
+import { tf, initBackend } from '../src/backend/index.ts';
+import { loadAddon, registerNativeKernels, unregisterNativeKernels, nativeKernelInfo } from '../src/backend/native/index.ts';
+
+const quick = process.argv.includes('--quick');
+const BUDGET_S = quick ? 0.2 : 0.6;
+
+/** Best time (s) of repeated calls of fn, after one warm-up call, within the time budget. */
+function best(fn: () => void, maxReps = 20): number {
+  fn();
+  let min = Infinity;
+  const start = performance.now();
+  for (let i = 0; i < maxReps && (i < 2 || performance.now() - start < BUDGET_S * 1000); i++) {
+    const t0 = performance.now();
+    fn();
+    min = Math.min(min, (performance.now() - t0) / 1000);
+  }
+  return min;
+}
+
+function gemmPeak(n: number): number {
+  const { addon } = loadAddon();
+  const a = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
+  const b = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
+  const c = new Float32Array(n * n);
+  return (2 * n ** 3) / best(() => addon.gemm(a, b, c, n, n, n), 10) / 1e9;
+}
+
+interface Shape { name: string; x: number[]; f: number[]; s: number; depthwise?: boolean }
+const SHAPES: Shape[] = [
+  { name: 'conv 3x3 [4,36,36,128]->128', x: [4, 36, 36, 128], f: [3, 3, 128, 128], s: 1 },
+  { name: 'conv 1x1 [4,52,52,128]->128', x: [4, 52, 52, 128], f: [1, 1, 128, 128], s: 1 },
+  { name: 'conv 3x3 s2 [4,36,36,128]->128', x: [4, 36, 36, 128], f: [3, 3, 128, 128], s: 2 },
+  { name: 'dw 1x12 [4,72,72,128]', x: [4, 72, 72, 128], f: [1, 12, 128, 1], s: 1, depthwise: true },
+  { name: 'dw 12x1 s2 [4,72,72,128]', x: [4, 72, 72, 128], f: [12, 1, 128, 1], s: 2, depthwise: true },
+];
+
+function kernelsOf(s: Shape): [string, number, () => tf.Tensor][] {
+  const x = tf.randomUniform(s.x, -1, 1), f = tf.randomUniform(s.f, -1, 1);
+  const pad = s.depthwise ? 'valid' : 'same';
+  const info = tf.backend_util.computeConv2DInfo(s.x as never, s.f as never, s.s, 1, pad, undefined, !!s.depthwise);
+  const dy = tf.randomUniform(info.outShape, -1, 1);
+  const [kh, kw, ci, co] = s.f as [number, number, number, number];
+  const macs = info.outShape.slice(0, 3).reduce((a, b) => a * b, 1) * kh * kw * (s.depthwise ? ci * co : ci * co);
+  const strides = [s.s, s.s];
+  const run = (k: string, inputs: object, attrs: object) => () => tf.engine().runKernel(k, inputs as never, attrs as never) as tf.Tensor;
+  const common = s.depthwise ? { strides, pad, dilations: [1, 1] } : { strides, pad, dataFormat: 'NHWC', dilations: [1, 1] };
+  const prefix = s.depthwise ? 'DepthwiseConv2dNative' : 'Conv2D';
+  return [
+    ['forward', 2 * macs, run(prefix, { x, filter: f }, common)],
+    ['grad input', 2 * macs, run(`${prefix}BackpropInput`, { dy, filter: f }, { ...common, inputShape: s.x })],
+    ['grad filter', 2 * macs, run(`${prefix}BackpropFilter`, { x, dy }, { ...common, filterShape: s.f })],
+  ];
+}
+
+function time(fn: () => tf.Tensor): number {
+  return best(() => fn().dispose());
+}
+
+async function main(): Promise<void> {
+  await initBackend('wasm');
+  const reg = registerNativeKernels();
+  if (!reg.ok) throw new Error(reg.reason);
+  const info = nativeKernelInfo()!;
+  console.log(`native: ${info.isa}, ${info.threads} threads, ${info.compiled ? `compiled in ${info.buildSeconds.toFixed(1)} s` : 'from cache'}`);
+  const peak = gemmPeak(quick ? 1024 : 2048);
+  console.log(`GEMM peak (native, ${quick ? 1024 : 2048}^3): ${peak.toFixed(1)} GFLOP/s\n`);
+  console.log('shape                               kernel        wasm ms  GFLOP/s   native ms  GFLOP/s  speed-up  %peak');
+  for (const s of SHAPES) {
+    for (const [kernel, flops, fn] of kernelsOf(s)) {
+      unregisterNativeKernels();
+      const w = time(fn);
+      registerNativeKernels();
+      const n = time(fn);
+      const g = (t: number) => (flops / t / 1e9).toFixed(1).padStart(8);
+      console.log(`${s.name.padEnd(36)}${kernel.padEnd(12)}${(w * 1e3).toFixed(2).padStart(9)}${g(w)}${(n * 1e3).toFixed(2).padStart(12)}${g(n)}` +
+        `${(w / n).toFixed(1).padStart(9)}x${((100 * flops) / n / 1e9 / peak).toFixed(0).padStart(6)}%`);
+    }
+  }
+}
+
+await main();
