@@ -11,7 +11,8 @@ import test from 'ava';
 import { tf, initBackend } from '../../src/backend/index.ts';
 import { registerNativeKernels, nativeKernelStats, type NativeKernelName } from '../../src/backend/native/index.ts';
 
-const SHAPES = { x: [2, 10, 10, 5], w1: [3, 3, 5, 8], wd: [1, 4, 8, 1], w2: [1, 1, 8, 3] };
+type Shape4 = [number, number, number, number];
+const SHAPES: Record<'x' | 'w1' | 'wd' | 'w2', Shape4> = { x: [2, 10, 10, 5], w1: [3, 3, 5, 8], wd: [1, 4, 8, 1], w2: [1, 1, 8, 3] };
 
 /** conv 3x3 SAME -> leaky ReLU -> depthwise 1x4 stride 2 (explicit pad) -> conv 1x1 stride 1: NHWC. */
 function net(x: tf.Tensor4D, w1: tf.Tensor4D, wd: tf.Tensor4D, w2: tf.Tensor4D): tf.Tensor4D {
@@ -23,7 +24,7 @@ function net(x: tf.Tensor4D, w1: tf.Tensor4D, wd: tf.Tensor4D, w2: tf.Tensor4D):
 type Params = [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
 
 function params(values: Float32Array[]): Params {
-  return [SHAPES.x, SHAPES.w1, SHAPES.wd, SHAPES.w2].map((s, i) => tf.tensor(values[i]!, s)) as Params;
+  return [SHAPES.x, SHAPES.w1, SHAPES.wd, SHAPES.w2].map((s, i) => tf.tensor4d(values[i]!, s)) as Params;
 }
 
 /** d sum(net^2) / d (x, w1, wd, w2). */

@@ -50,7 +50,7 @@ function outShape(c: Case, depthwise: boolean): number[] {
 }
 
 /** Inputs and attrs of `kernel` for case `c` (tfjs's attrs for that kernel, exactly). */
-function call(kernel: NativeKernelName, c: Case) {
+function call(kernel: NativeKernelName, c: Case): { inputs: Record<string, tf.Tensor>; attrs: object } {
   const depthwise = kernel.startsWith('Depthwise');
   const x = tf.randomUniform(c.x, -1, 1, 'float32', 1), f = tf.randomUniform(c.f, -1, 1, 'float32', 2);
   const dy = tf.randomUniform(outShape(c, depthwise), -1, 1, 'float32', 3);
