@@ -8,7 +8,8 @@ import { Rng } from '../metrics/rng.ts';
 import type { FirFilter } from '../ops/fir.ts';
 import { upfirdn2d } from '../ops/upfirdn2d.ts';
 import type { DConvPlan, FullyConnectedPlan, Plan } from '../plan/types.ts';
-import { biasAct, conv2dOihw, fullyConnected } from './primitives.ts';
+import { biasAct } from '../ops/bias-act.ts';
+import { conv2dOihw, fullyConnected } from './primitives.ts';
 import { discriminatorSpecs } from './specs.ts';
 import type { BuildOptions } from './generator.ts';
 import { NetState } from './state.ts';
@@ -48,7 +49,7 @@ class DConv {
       } else {
         y = conv2dOihw(x, w, { padding: c.conv_padding });
       }
-      return biasAct(y, this.bias, { slope: c.activation === 'lrelu' ? 0.2 : 1, gain: c.act_gain, clamp: c.conv_clamp }) as tf.Tensor4D;
+      return biasAct(y, this.bias, { act: c.activation, gain: c.act_gain, clamp: c.conv_clamp }) as tf.Tensor4D;
     });
   }
 

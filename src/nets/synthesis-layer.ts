@@ -14,8 +14,9 @@ import { RunError } from '../errors.ts';
 import type { FirFilter } from '../ops/fir.ts';
 import { upfirdn2d } from '../ops/upfirdn2d.ts';
 import type { FullyConnectedPlan, LayerPlan, SkipToRgbPlan } from '../plan/types.ts';
-import { filteredLrelu } from './filtered-lrelu.ts';
-import { biasAct, fullyConnected, modulatedConv2d } from './primitives.ts';
+import { biasAct } from '../ops/bias-act.ts';
+import { filteredLrelu } from '../ops/filtered-lrelu.ts';
+import { fullyConnected, modulatedConv } from './primitives.ts';
 import type { NetState } from './state.ts';
 
 export type NoiseMode = 'const' | 'random' | 'none';
@@ -94,14 +95,14 @@ export class SynthesisLayer {
       }
       let styles = fullyConnected(w, this.t.affineWeight, this.t.affineBias, this.affine);
       if (l.styles_gain !== 1) styles = tf.mul(styles, l.styles_gain);
-      const conv = (input: tf.Tensor4D) => modulatedConv2d(input, this.t.weight, styles, {
+      const conv = (input: tf.Tensor4D) => modulatedConv(input, this.t.weight, styles, {
+        sg3: l.normalization === 'magnitude_ema', // the SG3 modulated_conv2d from row D on
         demodulate: l.demodulate,
-        preNormalize: l.normalization === 'magnitude_ema', // the SG3 modulated_conv2d (row D on)
         padding: l.conv_padding,
         flip: l.flip_kernel,
         inputGain: gain,
       });
-      const act = { slope: l.lrelu_slope, gain: l.lrelu_gain, clamp: l.conv_clamp };
+      const act = { act: 'lrelu' as const, alpha: l.lrelu_slope, gain: l.lrelu_gain, clamp: l.conv_clamp };
       if (l.up_before_conv) {
         const up = upfirdn2d(x, this.fu, { up: l.up_factor, padding: l.padding, gain: l.up_factor * l.up_factor });
         return biasAct(this.addNoise(conv(up), o), this.t.bias, act) as tf.Tensor4D;
@@ -111,7 +112,9 @@ export class SynthesisLayer {
         const cropped = upfirdn2d(conv(x), null, { padding: l.padding });
         return biasAct(this.addNoise(cropped, o), this.t.bias, act) as tf.Tensor4D;
       }
-      return filteredLrelu(conv(x), this.fu, this.fd, this.t.bias, { up: l.up_factor, down: l.down_factor, padding: l.padding, ...act });
+      return filteredLrelu(conv(x), this.fu, this.fd, this.t.bias, {
+        up: l.up_factor, down: l.down_factor, padding: l.padding, gain: l.lrelu_gain, slope: l.lrelu_slope, clamp: l.conv_clamp,
+      });
     });
   }
 
@@ -144,7 +147,7 @@ export class SkipToRgb {
   forward(x: tf.Tensor4D, w: tf.Tensor2D): tf.Tensor4D {
     return tf.tidy(() => {
       const styles = tf.mul(fullyConnected(w, this.t.affineWeight, this.t.affineBias, this.affine), this.plan.styles_gain) as tf.Tensor2D;
-      const y = modulatedConv2d(x, this.t.weight, styles, { demodulate: false, preNormalize: false, padding: 0, flip: false, inputGain: null });
+      const y = modulatedConv(x, this.t.weight, styles, { sg3: false, demodulate: false, padding: 0, flip: false, inputGain: null });
       return biasAct(y, this.t.bias, { clamp: this.clamp }) as tf.Tensor4D;
     });
   }
