@@ -10,6 +10,9 @@ import { registerPlan } from './plan.ts';
 import { registerDataset } from './dataset.ts';
 import { registerGenerate } from './generate.ts';
 import { registerRun } from './run.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerSweep } from './sweep.ts';
+import { registerTable } from './table.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sg3')
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   registerDataset(program);
   registerGenerate(program);
   registerRun(program);
+  registerMetrics(program);
+  registerSweep(program);
+  registerTable(program);
   return program;
 }
 
