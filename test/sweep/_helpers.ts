@@ -1,0 +1,23 @@
+// Shared by the sweep and table tests: temporary experiment files next to the repo's configs, and
+// the fake `sg3 run` (test/sweep/_fake-sg3.ts) as SG3_SWEEP_RUN_CMD.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../_golden.ts';
+
+export const CONFIGS = join(REPO_ROOT, 'configs');
+export const FAKE_SG3 = join(REPO_ROOT, 'test', 'sweep', '_fake-sg3.ts');
+export const FAKE_RUN_CMD = JSON.stringify([process.execPath, '--import', 'tsx', FAKE_SG3]);
+
+/** A fresh temporary directory. */
+export function tempDir(prefix = 'sg3-sweep-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes `text` as `<dir>/<name>` (creating dir) and returns the path. `@CONFIGS@` -> configs/. */
+export function writeExperiment(dir: string, name: string, text: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  writeFileSync(path, text.replaceAll('@CONFIGS@', CONFIGS));
+  return path;
+}
