@@ -10,6 +10,7 @@ import { registerPlan } from './plan.ts';
 import { registerDataset } from './dataset.ts';
 import { registerGenerate } from './generate.ts';
 import { registerRun } from './run.ts';
+import { registerMetrics } from './metrics.ts';
 import { registerSweep } from './sweep.ts';
 import { registerTable } from './table.ts';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDataset(program);
   registerGenerate(program);
   registerRun(program);
+  registerMetrics(program);
   registerSweep(program);
   registerTable(program);
   return program;
