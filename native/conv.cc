@@ -113,12 +113,21 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, f
 }
 
 void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw) {
-  const int ntaps = g.f_h * g.f_w;
+  const int ntaps = g.f_h * g.f_w, M = g.batch * g.out_h * g.out_w;
+  const bool pointwise = ntaps == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
+                         g.out_h == g.in_h && g.out_w == g.in_w;
+  if (pointwise && g.out_c < 16 && g.in_c >= 32) {
+    // Few output channels (a ToRGB layer): most of a register panel over out_c would be padding,
+    // so compute dw^T[co, ci] = sum_m dy[m, co] * x[m, ci] (x rows are dy rows here), then transpose.
+    std::vector<float> dwt(size_t(g.out_c) * g.in_c);
+    reduce_gemm(ReduceProblem{M, g.in_c, 1, g.out_c, [&](int m, int) { return dy + size_t(m) * g.out_c; },
+                              x, g.in_c, dwt.data()});
+    for (int co = 0; co < g.out_c; ++co)
+      for (int ci = 0; ci < g.in_c; ++ci) dw[size_t(ci) * g.out_c + co] = dwt[size_t(co) * g.in_c + ci];
+    return;
+  }
   ForwardGather gather{g, x};
-  ReduceProblem p{g.batch * g.out_h * g.out_w, g.out_c, ntaps, g.in_c,
-                  [&](int m, int t) { return gather.tap(m, t); },
-                  dy, g.out_c, dw};
-  reduce_gemm(p);
+  reduce_gemm(ReduceProblem{M, g.out_c, ntaps, g.in_c, [&](int m, int t) { return gather.tap(m, t); }, dy, g.out_c, dw});
 }
 
 }  // namespace sg3

@@ -20,6 +20,9 @@ typedef float vf __attribute__((vector_size(64)));  // 16 floats: one zmm, or tw
 constexpr int VL = 16;
 inline vf ld(const float* p) { vf v; std::memcpy(&v, p, sizeof v); return v; }
 inline void st(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
+// The first n (< VL) lanes only: a channel tail, never reading or writing past it.
+inline vf ldn(const float* p, int n) { vf v = {}; std::memcpy(&v, p, sizeof(float) * n); return v; }
+inline void stn(float* p, vf v, int n) { std::memcpy(p, &v, sizeof(float) * n); }
 
 // out[0:C) = sum_i a[i][0:C) * b[i][0:C) over the n (pointer pair) terms, in order.
 void dot_taps(int C, int n, const float* const* a, const float* const* b, float* out) {
@@ -67,30 +70,98 @@ inline int out_coord(int i, int f, int stride, int pad, int dil, int size) {
 
 }  // namespace
 
+namespace {
+
+constexpr int LB = 8;  // output pixels per register block
+
+// One spatial axis of the correlation: sizes, and the float distance between neighbouring
+// pixels along it (C along W, W*C along H, in NHWC); tap_mult is the tap index step (HWIO).
+struct Axis {
+  int stride, pad, dil, in_size, out_size, taps, tap_mult;
+  size_t in_step, out_step;
+};
+
+// One line of outputs along axis `a`, at output coordinate `oo` of the other axis `o`, for the
+// channels [c0, c0 + width) (in, w and out already offset by c0) of a mult-1 correlation
+//   out[.., oa, ..] = sum_{fo, fa} in[io(oo, fo), ia(oa, fa)] * w[tap(fa, fo)]
+// with the taps reversed on both axes when `flip`. Blocked as LB outputs along `a` x VL channels
+// in registers: each filter vector is loaded once per block, each input vector feeds up to
+// LB outputs' worth of taps from L1.
+template <bool kPartial>
+void direct_line(const Axis& a, const Axis& o, int oo, const float* in, const float* w, size_t wstep, bool flip,
+                 float* out, int width) {
+  auto load = [&](const float* p) { return kPartial ? ldn(p, width) : ld(p); };
+  for (int oa0 = 0; oa0 < a.out_size; oa0 += LB) {
+    const int nb = std::min(LB, a.out_size - oa0);
+    vf acc[LB];
+#pragma GCC unroll 8
+    for (int j = 0; j < LB; ++j) acc[j] = vf{};
+    for (int fo = 0; fo < o.taps; ++fo) {
+      const int io = in_coord(oo, fo, o.stride, o.pad, o.dil, o.in_size);
+      if (io < 0) continue;
+      const float* line = in + size_t(io) * o.in_step;
+      for (int fa = 0; fa < a.taps; ++fa) {
+        const int tap = (flip ? a.taps - 1 - fa : fa) * a.tap_mult + (flip ? o.taps - 1 - fo : fo) * o.tap_mult;
+        const vf wv = load(w + size_t(tap) * wstep);
+        const int i0 = oa0 * a.stride - a.pad + fa * a.dil;
+        if (nb == LB && i0 >= 0 && i0 + (LB - 1) * a.stride < a.in_size) {
+#pragma GCC unroll 8
+          for (int j = 0; j < LB; ++j) acc[j] += load(line + size_t(i0 + j * a.stride) * a.in_step) * wv;
+        } else {
+#pragma GCC unroll 8
+          for (int j = 0; j < LB; ++j) {
+            const int i = i0 + j * a.stride;
+            if (j < nb && i >= 0 && i < a.in_size) acc[j] += load(line + size_t(i) * a.in_step) * wv;
+          }
+        }
+      }
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < LB; ++j) {
+      if (j >= nb) break;
+      float* p = out + size_t(oa0 + j) * a.out_step;
+      if (kPartial) stn(p, acc[j], width); else st(p, acc[j]);
+    }
+  }
+}
+
+// The mult-1 correlation over all lines and channels. Lines run along the axis with more taps,
+// so that a 1-D FIR pass (1xK or Kx1) reuses each loaded input vector for up to LB outputs.
+void direct(const ConvGeom& g, const float* in, const float* w, bool flip, float* out) {
+  const size_t C = g.in_c;
+  const Axis ax_w{g.stride_w, g.pad_left, g.dil_w, g.in_w, g.out_w, g.f_w, 1, C, C};
+  const Axis ax_h{g.stride_h, g.pad_top, g.dil_h, g.in_h, g.out_h, g.f_h, g.f_w, g.in_w * C, g.out_w * C};
+  const bool along_w = g.f_w >= g.f_h;
+  const Axis &a = along_w ? ax_w : ax_h, &o = along_w ? ax_h : ax_w;
+  parallel_for(g.batch * o.out_size, [&](int task, int) {
+    const int b = task / o.out_size, oo = task % o.out_size;
+    const float* in_b = in + size_t(b) * g.in_h * g.in_w * C;
+    float* out_line = out + size_t(b) * g.out_h * g.out_w * C + size_t(oo) * o.out_step;
+    size_t c0 = 0;
+    for (; c0 + VL <= C; c0 += VL) direct_line<false>(a, o, oo, in_b + c0, w + c0, C, flip, out_line + c0, VL);
+    if (c0 < C) direct_line<true>(a, o, oo, in_b + c0, w + c0, C, flip, out_line + c0, int(C - c0));
+  });
+}
+
+}  // namespace
+
 void depthwise_forward(const ConvGeom& g, const float* x, const float* w, float* y) {
+  if (g.mult == 1) return direct(g, x, w, false, y);
   const int C = g.in_c, M = g.mult, OC = g.out_c;
   parallel_for(g.batch * g.out_h, [&](int row, int) {
     const int b = row / g.out_h, oh = row % g.out_h;
-    thread_local std::vector<const float*> xs, ws;
-    xs.resize(size_t(g.f_h) * g.f_w);
-    ws.resize(size_t(g.f_h) * g.f_w);
     for (int ow = 0; ow < g.out_w; ++ow) {
-      int n = 0;  // the taps inside the image, in (fh, fw) order
-      for (int fh = 0; fh < g.f_h; ++fh) {
-        const int ih = in_coord(oh, fh, g.stride_h, g.pad_top, g.dil_h, g.in_h);
-        if (ih < 0) continue;
-        for (int fw = 0; fw < g.f_w; ++fw) {
-          const int iw = in_coord(ow, fw, g.stride_w, g.pad_left, g.dil_w, g.in_w);
-          if (iw < 0) continue;
-          xs[n] = pixel(x, b, ih, iw, g.in_h, g.in_w, C);
-          ws[n++] = w + (size_t(fh) * g.f_w + fw) * OC;
-        }
-      }
       float* out = y + ((size_t(b) * g.out_h + oh) * g.out_w + ow) * OC;
-      if (M == 1) { dot_taps(C, n, xs.data(), ws.data(), out); continue; }
       for (int j = 0; j < OC; ++j) {
-        float s = 0.0f;
-        for (int i = 0; i < n; ++i) s += xs[i][j / M] * ws[i][j];
+        float s = 0.0f;  // taps in (fh, fw) order
+        for (int fh = 0; fh < g.f_h; ++fh) {
+          const int ih = in_coord(oh, fh, g.stride_h, g.pad_top, g.dil_h, g.in_h);
+          if (ih < 0) continue;
+          for (int fw = 0; fw < g.f_w; ++fw) {
+            const int iw = in_coord(ow, fw, g.stride_w, g.pad_left, g.dil_w, g.in_w);
+            if (iw >= 0) s += pixel(x, b, ih, iw, g.in_h, g.in_w, C)[j / M] * w[(size_t(fh) * g.f_w + fw) * OC + j];
+          }
+        }
         out[j] = s;
       }
     }
@@ -98,6 +169,15 @@ void depthwise_forward(const ConvGeom& g, const float* x, const float* w, float*
 }
 
 void depthwise_backprop_input(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+  if (g.mult == 1 && g.stride_h == 1 && g.stride_w == 1) {
+    // Stride 1: the input gradient is the forward correlation of dy with the flipped filter,
+    // padded by (f - 1) * dil - pad on the leading side.
+    ConvGeom t = g;
+    t.in_h = g.out_h; t.in_w = g.out_w; t.out_h = g.in_h; t.out_w = g.in_w;
+    t.pad_top = (g.f_h - 1) * g.dil_h - g.pad_top;
+    t.pad_left = (g.f_w - 1) * g.dil_w - g.pad_left;
+    return direct(t, dy, w, true, dx);
+  }
   const int C = g.in_c, M = g.mult, OC = g.out_c;
   parallel_for(g.batch * g.in_h, [&](int row, int) {
     const int b = row / g.in_h, ih = row % g.in_h;
@@ -131,33 +211,50 @@ void depthwise_backprop_input(const ConvGeom& g, const float* dy, const float* w
 namespace {
 
 // acc[t][j] += sum over ow of x[b, ih(oh,fh), iw(ow,fw), c] * dy[b, oh, ow, j] for one output row.
+// Four channel vectors at a time: four independent FMA chains (one chain would wait on the FMA
+// latency at every pixel), each summing its channels over ow in order.
 void filter_grad_row(const ConvGeom& g, const float* x, const float* dy, int b, int oh, float* acc) {
   const int M = g.mult, OC = g.out_c;
+  const float* dy_row = dy + (size_t(b) * g.out_h + oh) * g.out_w * OC;
   for (int fh = 0; fh < g.f_h; ++fh) {
     const int ih = in_coord(oh, fh, g.stride_h, g.pad_top, g.dil_h, g.in_h);
     if (ih < 0) continue;
+    const float* x_row = x + (size_t(b) * g.in_h + ih) * g.in_w * g.in_c;
     for (int fw = 0; fw < g.f_w; ++fw) {
       float* a = acc + (size_t(fh) * g.f_w + fw) * OC;
+      // The output pixels whose tap (fh, fw) lands inside the row: a contiguous range of ow.
+      int ow_begin = 0, ow_end = g.out_w;
+      while (ow_begin < ow_end && in_coord(ow_begin, fw, g.stride_w, g.pad_left, g.dil_w, g.in_w) < 0) ++ow_begin;
+      while (ow_end > ow_begin && in_coord(ow_end - 1, fw, g.stride_w, g.pad_left, g.dil_w, g.in_w) < 0) --ow_end;
+      const int iw_step = g.stride_w;
+      const int iw_begin = ow_begin * g.stride_w - g.pad_left + fw * g.dil_w;
       int c = 0;
       if (M == 1) {
-        for (; c + VL <= OC; c += VL) {  // the row's sum stays in a register
-          vf s = {};
-          for (int ow = 0; ow < g.out_w; ++ow) {
-            const int iw = in_coord(ow, fw, g.stride_w, g.pad_left, g.dil_w, g.in_w);
-            if (iw < 0) continue;
-            s += ld(pixel(x, b, ih, iw, g.in_h, g.in_w, g.in_c) + c) * ld(pixel(dy, b, oh, ow, g.out_h, g.out_w, OC) + c);
+        for (; c + 4 * VL <= OC; c += 4 * VL) {
+          vf s0 = {}, s1 = {}, s2 = {}, s3 = {};
+          for (int ow = ow_begin, iw = iw_begin; ow < ow_end; ++ow, iw += iw_step) {
+            const float *xp = x_row + size_t(iw) * OC + c, *dp = dy_row + size_t(ow) * OC + c;
+            s0 += ld(xp) * ld(dp);
+            s1 += ld(xp + VL) * ld(dp + VL);
+            s2 += ld(xp + 2 * VL) * ld(dp + 2 * VL);
+            s3 += ld(xp + 3 * VL) * ld(dp + 3 * VL);
           }
-          st(a + c, ld(a + c) + s);
+          st(a + c, ld(a + c) + s0); st(a + c + VL, ld(a + c + VL) + s1);
+          st(a + c + 2 * VL, ld(a + c + 2 * VL) + s2); st(a + c + 3 * VL, ld(a + c + 3 * VL) + s3);
         }
+        for (; c < OC; c += VL) {
+          const int n = std::min(VL, OC - c);
+          vf s = {};
+          for (int ow = ow_begin, iw = iw_begin; ow < ow_end; ++ow, iw += iw_step)
+            s += ldn(x_row + size_t(iw) * OC + c, n) * ldn(dy_row + size_t(ow) * OC + c, n);
+          stn(a + c, ldn(a + c, n) + s, n);
+        }
+        continue;
       }
-      for (; c < OC; ++c) {
+      for (int j = 0; j < OC; ++j) {
         float s = 0.0f;
-        for (int ow = 0; ow < g.out_w; ++ow) {
-          const int iw = in_coord(ow, fw, g.stride_w, g.pad_left, g.dil_w, g.in_w);
-          if (iw < 0) continue;
-          s += pixel(x, b, ih, iw, g.in_h, g.in_w, g.in_c)[c / M] * pixel(dy, b, oh, ow, g.out_h, g.out_w, OC)[c];
-        }
-        a[c] += s;
+        for (int ow = ow_begin, iw = iw_begin; ow < ow_end; ++ow, iw += iw_step) s += x_row[size_t(iw) * g.in_c + j / M] * dy_row[size_t(ow) * OC + j];
+        a[j] += s;
       }
     }
   }

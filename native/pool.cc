@@ -40,6 +40,8 @@ class Pool {
   }
   int size() const { return size_; }
 
+  // The caller drains the task counter itself and then waits only for the workers that joined
+  // this loop: a worker the OS has not woken yet (a busy machine) never delays the caller.
   void run(int ntasks, const std::function<void(int, int)>& fn) {
     std::lock_guard<std::mutex> serial(run_mutex_);
     if (ntasks <= 0) return;
@@ -52,14 +54,15 @@ class Pool {
       fn_ = &fn;
       ntasks_ = ntasks;
       next_.store(0);
-      pending_ = size_ - 1;
       error_ = nullptr;
+      open_ = true;
       ++generation_;
     }
     work_cv_.notify_all();
     drain(0);
     std::unique_lock<std::mutex> lock(m_);
-    done_cv_.wait(lock, [this] { return pending_ == 0; });
+    open_ = false;  // every task is claimed: no late worker may join any more
+    done_cv_.wait(lock, [this] { return active_ == 0; });
     fn_ = nullptr;
     if (error_) std::rethrow_exception(error_);
   }
@@ -79,23 +82,26 @@ class Pool {
 
   void worker(int id) {
     uint64_t seen = 0;
+    std::unique_lock<std::mutex> lock(m_);
     for (;;) {
-      {
-        std::unique_lock<std::mutex> lock(m_);
-        work_cv_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
-      }
+      work_cv_.wait(lock, [&] { return generation_ != seen; });
+      seen = generation_;
+      if (!open_) continue;  // woke after the loop ended
+      ++active_;
+      lock.unlock();
       drain(id);
-      std::lock_guard<std::mutex> lock(m_);
-      if (--pending_ == 0) done_cv_.notify_one();
+      lock.lock();
+      if (--active_ == 0) done_cv_.notify_one();
     }
   }
 
   const int size_;
   std::mutex run_mutex_, m_;
   std::condition_variable work_cv_, done_cv_;
+  // The current loop; written under m_ only while no worker is active (open_ false, active_ 0).
   const std::function<void(int, int)>* fn_ = nullptr;
-  int ntasks_ = 0, pending_ = 0;
+  int ntasks_ = 0, active_ = 0;
+  bool open_ = false;
   std::atomic<int> next_{0};
   uint64_t generation_ = 0;
   std::exception_ptr error_;

@@ -29,6 +29,7 @@ const CONV_CASES: Case[] = [
   { x: [1, 10, 10, 3], f: [3, 3, 3, 4], s: 2, pad: 1, round: 'ceil' },
   { x: [1, 7, 7, 2], f: [2, 2, 2, 3], s: 3, pad: 'same' },
   { x: [1, 9, 9, 3], f: [3, 3, 3, 4], s: 1, pad: 'same', dil: 2 },
+  { x: [2, 9, 11, 40], f: [1, 1, 40, 3], s: 1, pad: 'same' },
 ];
 const DEPTHWISE_CASES: Case[] = [
   { x: [2, 9, 9, 3], f: [3, 3, 3, 1], s: 1, pad: 'same' },
@@ -39,6 +40,8 @@ const DEPTHWISE_CASES: Case[] = [
   { x: [1, 20, 20, 130], f: [12, 12, 130, 1], s: 1, pad: 'same' },
   { x: [4, 6, 6, 64], f: [3, 3, 64, 1], s: 1, pad: 1, round: 'floor' },
   { x: [1, 9, 9, 5], f: [3, 3, 5, 1], s: 1, pad: 'same', dil: 2 },
+  { x: [1, 5, 40, 24], f: [1, 12, 24, 1], s: 2, pad: [[0, 0], [0, 0], [5, 6], [0, 0]] },
+  { x: [2, 30, 30, 16], f: [5, 5, 16, 1], s: 1, pad: [[0, 0], [9, 1], [0, 4], [0, 0]] },
 ];
 const KERNELS: NativeKernelName[] = [
   'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
