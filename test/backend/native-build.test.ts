@@ -89,6 +89,35 @@ test('loadAddon validates geometry and view sizes (a short view throws instead o
   t.notThrows(() => addon.conv2d(x, w, new Float32Array(48), g));
 });
 
+test('the portable micro-kernels (built with -mno-avx512f) match the default build', (t) => {
+  const portable = loadAddon({ cacheDir: join(tmp, 'cache-portable'), extraFlags: ['-mno-avx512f'] }).addon;
+  const native = loadAddon().addon;
+  t.true(['avx2', 'generic'].includes(portable.info().isa), portable.info().isa);
+  const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i * 12.9898) * 0.5);
+  //                    batch h  w  c  oh ow oc fh fw sh sw dh dw pt pl mult
+  const geoms = [[2, 9, 10, 37, 5, 5, 45, 3, 3, 2, 2, 1, 1, 1, 1, 1], [1, 7, 6, 300, 7, 6, 17, 1, 1, 1, 1, 1, 1, 0, 0, 1]];
+  for (const gv of geoms) {
+    const g = Int32Array.from(gv);
+    const [B, H, W, C, OH, OW, OC, FH, FW] = gv as [number, number, number, number, number, number, number, number, number];
+    const x = rand(B * H * W * C, 1), w = rand(FH * FW * C * OC, 2), dy = rand(B * OH * OW * OC, 3);
+    const abs = (a: Float32Array) => a.map(Math.abs);
+    const runs: [string, (m: typeof native, a: Float32Array, b: Float32Array, o: Float32Array) => void, Float32Array, Float32Array, number][] = [
+      ['conv2d', (m, a, b, o) => m.conv2d(a, b, o, g), x, w, dy.length],
+      ['conv2dBackpropInput', (m, a, b, o) => m.conv2dBackpropInput(a, b, o, g), dy, w, x.length],
+      ['conv2dBackpropFilter', (m, a, b, o) => m.conv2dBackpropFilter(a, b, o, g), x, dy, w.length],
+    ];
+    for (const [name, run, a, b, n] of runs) {
+      const p = new Float32Array(n), d = new Float32Array(n), s = new Float32Array(n);
+      run(portable, a, b, p);
+      run(native, a, b, d);
+      run(native, abs(a), abs(b), s);
+      let worst = 0;
+      for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(p[i]! - d[i]!) / (s[i]! + 1e-30));
+      t.true(worst <= 1e-5, `${name} [${gv}]: max |portable - default| / S = ${worst}`);
+    }
+  }
+});
+
 const FALLBACK_CHILD = `import { initBackend, tf } from ${src('src/backend/index.ts')};
 import { registerNativeKernels, nativeKernelStats, nativeKernelInfo } from ${src('src/backend/native/index.ts')};
 await initBackend('wasm');
