@@ -28,7 +28,7 @@ class DConv {
   constructor(readonly plan: DConvPlan, state: NetState) {
     this.weight = state.get(`${plan.name}.weight`);
     this.bias = plan.bias ? state.get(`${plan.name}.bias`) : null;
-    this.f = plan.resample_filter ? tf.tensor1d(plan.resample_filter) : null;
+    this.f = plan.resample_filter ? tf.keep(tf.tensor1d(plan.resample_filter)) : null;
   }
 
   /**

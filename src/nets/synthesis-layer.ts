@@ -27,10 +27,13 @@ export interface LayerRunOptions {
   noiseSeed?: number;           // random noise: seed of tf.randomNormal (undefined = unseeded)
 }
 
-/** A planned filter as a tfjs tensor: [taps], [fh, fw], or null (identity). */
+/**
+ * A planned filter as a tfjs tensor: [taps], [fh, fw], or null (identity). Kept, so that a network
+ * built inside a tf.tidy keeps its filters; the owner disposes them.
+ */
 export function filterTensor(taps: number[] | number[][] | null): FirFilter {
   if (taps == null) return null;
-  return Array.isArray(taps[0]) ? tf.tensor2d(taps as number[][]) : tf.tensor1d(taps as number[]);
+  return tf.keep(Array.isArray(taps[0]) ? tf.tensor2d(taps as number[][]) : tf.tensor1d(taps as number[]));
 }
 
 function affinePlan(wDim: number, out: number): FullyConnectedPlan {

@@ -142,3 +142,18 @@ test.serial('no tensor leaks: numTensors is flat over 10 G and D forward passes 
   G.dispose();
   D.dispose();
 });
+
+test.serial('a network built inside tf.tidy keeps working after the tidy; bad input shapes are one-line errors', (t) => {
+  const plan = rowPlan('R');
+  let G = null as unknown as ReturnType<typeof buildGenerator>;
+  let D = null as unknown as ReturnType<typeof buildDiscriminator>;
+  tf.tidy(() => { G = buildGenerator(plan, { seed: 1 }); D = buildDiscriminator(plan, { seed: 1 }); });
+  const z = tf.randomNormal([2, G.zDim], 0, 1, 'float32', 8) as tf.Tensor2D;
+  const img = G.forward(z);
+  t.deepEqual(D.forward(img).shape, [2, 1]);
+  t.throws(() => G.mapping(tf.zeros([2, G.zDim + 1]) as tf.Tensor2D), { message: `mapping: z must be [N, ${G.zDim}] (got [2,${G.zDim + 1}])` });
+  t.throws(() => G.synthesis(tf.zeros([2, 3, G.wDim]) as tf.Tensor3D), { message: `synthesis: ws must be [N, ${G.numWs}, ${G.wDim}] (got [2,3,${G.wDim}])` });
+  t.throws(() => D.forward(tf.zeros([2, 16, 16, 3]) as tf.Tensor4D), { message: /^discriminator: img must be NCHW \[N, 3, 16, 16\] \(got \[2,16,16,3\]\)$/ });
+  G.dispose();
+  D.dispose();
+});
