@@ -156,3 +156,31 @@ test('SG3_THREADS=1 runs the addon on one thread, with the same result', async (
   t.deepEqual(o.stats, { native: 1, fallback: 0 });
   t.deepEqual(o.y, ONES_SAME);
 });
+
+test('registered before the wasm backend starts: native runs, and a fallback still reaches wasm\'s own C kernel', async (t) => {
+  // initBackend registers sg3's wasm kernels before tf.setBackend('wasm'); the wasm backend binds its
+  // C functions in each kernel's setupFunc at start-up, which registration must keep.
+  const child = `import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { tf } from ${src('src/backend/tf.ts')};
+import { registerNativeKernels, nativeKernelStats } from ${src('src/backend/native/index.ts')};
+const require = createRequire(${JSON.stringify(join(REPO_ROOT, 'package.json'))});
+const wasm = require('@tensorflow/tfjs-backend-wasm');
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')) + '/');
+const reg = registerNativeKernels();
+await tf.setBackend('wasm');
+const x = tf.ones([1, 7, 7, 1]), f = tf.ones([2, 2, 1, 1]);
+// strides 2 with dilations 2: no native plan (tfjs ops forbid it), the original wasm kernel runs
+const fb = tf.engine().runKernel('Conv2D', { x, filter: f }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', dilations: 2 });
+const nat = tf.conv2d(x, f, 1, 'valid');
+console.log(JSON.stringify({ reg, backend: tf.getBackend(), stats: nativeKernelStats().Conv2D, fb: Array.from(fb.dataSync()), nat: Array.from(nat.dataSync()) }));`;
+  const r = await runChild(child, {});
+  t.is(r.code, 0, r.err);
+  const o = JSON.parse(r.out);
+  t.deepEqual(o.reg, { ok: true });
+  t.is(o.backend, 'wasm');
+  t.deepEqual(o.stats, { native: 1, fallback: 1 });
+  t.deepEqual(o.fb, [4, 4, 4, 4, 4, 4, 4, 4, 4]);
+  t.deepEqual(o.nat, Array(36).fill(4));
+});

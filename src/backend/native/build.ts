@@ -155,7 +155,12 @@ export function buildNative(opts: BuildOptions = {}): BuildResult {
   const start = Date.now();
   const result = (compiled: boolean): BuildResult => ({ path, compiled, seconds: (Date.now() - start) / 1000, key });
   if (existsSync(path)) return result(false);
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new NativeBuildError(`native build: cannot create the cache directory ${dir} (got ${code}); set SG3_NATIVE_CACHE to a writable one`);
+  }
   for (;;) {
     if (existsSync(path)) return result(false);
     if (tryLock(lock)) break;
