@@ -69,6 +69,12 @@ test('a missing compiler fails with a one-line NativeBuildError', (t) => {
   t.regex(e!.message, /^native build: compiler '.*no-such-g\+\+' is not usable \(got ENOENT\)$/);
 });
 
+test('an unwritable cache directory fails with a one-line NativeBuildError naming SG3_NATIVE_CACHE', (t) => {
+  writeFileSync(join(tmp, 'a-file'), '');
+  const e = t.throws(() => buildNative({ cacheDir: join(tmp, 'a-file', 'cache') }), { instanceOf: NativeBuildError });
+  t.regex(e!.message, /^native build: cannot create the cache directory .*a-file.* \(got ENOTDIR\); set SG3_NATIVE_CACHE to a writable one$/);
+});
+
 test('a failing compile fails with a one-line NativeBuildError and leaves no lock or partial file', (t) => {
   const cacheDir = join(tmp, 'cache-fail');
   const e = t.throws(() => buildNative({ cacheDir, extraFlags: ['-fno-such-option-sg3'] }), { instanceOf: NativeBuildError });
