@@ -12,6 +12,7 @@
 import type { Rng } from '../metrics/rng.ts';
 import type { DConvPlan, FullyConnectedPlan, LayerPlan, Plan, SkipToRgbPlan } from '../plan/types.ts';
 import { bilinearTaps } from '../plan/filters.ts';
+import { planFullyConnected } from '../plan/synthesis.ts';
 import type { EntrySpec } from './state.ts';
 
 const numel = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -47,9 +48,9 @@ function fcEntries(prefix: string, fc: FullyConnectedPlan, rng: Rng, biasInit: n
   return out;
 }
 
-/** An affine FC w -> styles (lr_multiplier 1, bias init 1). */
+/** An affine FC w -> styles (linear, lr_multiplier 1), as the planner defines FC layers. */
 function affinePlan(inFeatures: number, outFeatures: number): FullyConnectedPlan {
-  return { name: 'affine', in_features: inFeatures, out_features: outFeatures, bias: true, activation: 'linear', weight_gain: 1 / Math.sqrt(inFeatures), bias_gain: 1 };
+  return planFullyConnected('affine', inFeatures, outFeatures, 'linear');
 }
 
 interface LayerNaming { sg2: boolean }

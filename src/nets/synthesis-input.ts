@@ -4,6 +4,7 @@
  * features" for the learned rotation/translation of rows H, T, R). Output NHWC [N, H, W, C].
  */
 import { tf } from '../backend/tf.ts';
+import { planFullyConnected } from '../plan/synthesis.ts';
 import type { FullyConnectedPlan, InputPlan } from '../plan/types.ts';
 import { fourierFeatures } from '../ops/fourier-features.ts';
 import { fullyConnected } from './primitives.ts';
@@ -27,7 +28,7 @@ export class SynthesisInput {
     this.freqs = state.get('synthesis.input.freqs');
     this.phases = state.get('synthesis.input.phases');
     if (plan.transform === 'learned') {
-      const fc: FullyConnectedPlan = { name: 'affine', in_features: wDim, out_features: 4, bias: true, activation: 'linear', weight_gain: 1 / Math.sqrt(wDim), bias_gain: 1 };
+      const fc = planFullyConnected('affine', wDim, 4, 'linear');
       this.affine = { weight: state.get('synthesis.input.affine.weight'), bias: state.get('synthesis.input.affine.bias'), plan: fc };
     }
   }

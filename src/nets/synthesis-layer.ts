@@ -13,6 +13,7 @@ import { tf } from '../backend/tf.ts';
 import { RunError } from '../errors.ts';
 import type { FirFilter } from '../ops/fir.ts';
 import { upfirdn2d } from '../ops/upfirdn2d.ts';
+import { planFullyConnected } from '../plan/synthesis.ts';
 import type { FullyConnectedPlan, LayerPlan, SkipToRgbPlan } from '../plan/types.ts';
 import { biasAct } from '../ops/bias-act.ts';
 import { filteredLrelu } from '../ops/filtered-lrelu.ts';
@@ -36,8 +37,9 @@ export function filterTensor(taps: number[] | number[][] | null): FirFilter {
   return tf.keep(Array.isArray(taps[0]) ? tf.tensor2d(taps as number[][]) : tf.tensor1d(taps as number[]));
 }
 
+/** The affine FC w -> styles of a layer (linear, lr_multiplier 1), as the planner defines FC layers. */
 function affinePlan(wDim: number, out: number): FullyConnectedPlan {
-  return { name: 'affine', in_features: wDim, out_features: out, bias: true, activation: 'linear', weight_gain: 1 / Math.sqrt(wDim), bias_gain: 1 };
+  return planFullyConnected('affine', wDim, out, 'linear');
 }
 
 interface ModulatedTensors {
