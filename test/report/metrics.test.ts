@@ -3,7 +3,7 @@
 import test from 'ava';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { quantityOf, readRunMetrics } from '../../src/report/index.ts';
+import { quantityOf, readRunMetrics, type Quantity } from '../../src/report/index.ts';
 import { tempDir } from '../sweep/_helpers.ts';
 
 test('readRunMetrics: official and flat lines, last value wins, junk and non-numbers skipped', (t) => {
@@ -24,7 +24,7 @@ test('readRunMetrics: official and flat lines, last value wins, junk and non-num
 });
 
 test('quantityOf: official names and <family>@N; EQ-T is the integer metric', (t) => {
-  const cases: Array<[string, string | null]> = [
+  const cases: Array<[string, Quantity | null]> = [
     ['fid50k_full', 'fid'], ['fid_full@1000', 'fid'], ['eqt50k_int', 'eqt'], ['eqt_int@16', 'eqt'],
     ['eqr50k', 'eqr'], ['eqr@16', 'eqr'], ['eqt50k_frac', null], ['kid50k_full', null], ['swd16k', null],
   ];

@@ -19,7 +19,7 @@ slurmTest('real Slurm: a two-cell smoke sweep as a job array, then --status and 
   const helper = join(REPO_ROOT, 'test', 'sweep', '_slurm-local.sh');
   const up = spawnSync(helper, ['start', join(dir, 'slurm')], { encoding: 'utf8' });
   t.is(up.status, 0, up.stderr);
-  const env = { ...process.env, SLURM_CONF: up.stdout.trim() };
+  const env: NodeJS.ProcessEnv = { ...process.env, SLURM_CONF: up.stdout.trim() };
   delete env.SG3_SWEEP_RUN_CMD;
   t.teardown(() => { spawnSync(helper, ['stop', join(dir, 'slurm')]); });
   const exp = writeExperiment(dir, 'pair.yaml', [

@@ -54,7 +54,7 @@ test.serial('--launcher slurm: the array script runs each cell\'s real command; 
   const runs = join(dir, 'runs');
   const root = join(runs, 'two-smoke');
   const bin = fakeSlurmBin({ withNode: true });
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
   delete env.SG3_SWEEP_RUN_CMD;
   const sg3 = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'sg3.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env });
   const r = sg3('sweep', exp, '--launcher', 'slurm', '--runs-dir', runs, '--gres', 'gpu:1');

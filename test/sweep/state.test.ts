@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunError } from '../../src/errors.ts';
-import { emptyState, findRunDir, inspectRun, readState, writeState } from '../../src/sweep/index.ts';
+import { emptyState, findRunDir, inspectRun, readState, writeState, type RunState } from '../../src/sweep/index.ts';
 import { tempDir } from './_helpers.ts';
 
 function runDir(root: string, name: string, files: Record<string, unknown>): string {
@@ -18,7 +18,7 @@ function runDir(root: string, name: string, files: Record<string, unknown>): str
 test('inspectRun: each state a run directory can be in', (t) => {
   const root = tempDir();
   const lock = (pid: number) => ({ pid, host: hostname(), token: 't', started_at: '' });
-  const cases: Array<[string, Record<string, unknown>, string, number]> = [
+  const cases: Array<[string, Record<string, unknown>, RunState, number]> = [
     ['done', { 'run.json': { status: 'done', resumes: [] } }, 'done', 0],
     ['failed', { 'run.json': { status: 'failed', resumes: [] } }, 'failed', 0],
     ['stopped', { 'run.json': { status: 'stopped', resumes: [] }, 'checkpoint-000004.json': {} }, 'interrupted', 1],
