@@ -11,6 +11,8 @@
  *    are bilinear in their two inputs, so their gradients are the other two members of the
  *    conv/backprop-input/backprop-filter triple (the adjoint identity
  *    <W, backpropFilter(x, dy)> = <conv(x, W), dy> = <x, backpropInput(dy, W)>).
+ *  - `ScatterNd` (the scatter-add gradient of the augmentation's bilinear gather, which R1 on
+ *    augmented reals differentiates again): linear in `updates`, so d updates = gatherND(dy, indices).
  * Registration is global (all backends) and only fills gaps: an existing gradient is kept.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -118,10 +120,19 @@ const stridedSliceGrad: tf.GradConfig = {
   },
 };
 
+const scatterNdGrad: tf.GradConfig = {
+  kernelName: 'ScatterNd',
+  inputsToSave: ['indices'],
+  gradFunc: (dy, saved) => {
+    const [indices] = saved as [tf.Tensor];
+    return { updates: () => tf.gatherND(dy as tf.Tensor, indices) };
+  },
+};
+
 /** The gradient configs this module adds where tfjs has none (exported for tests). */
 export function missingGradientConfigs(): tf.GradConfig[] {
   const configs = PIECEWISE_CONSTANT.map((k) => zeroGradient(k, BINARY.has(k) ? ['a', 'b'] : ['x']));
-  return [...configs, stridedSliceGrad, conv2DBackpropFilterGrad, depthwiseBackpropInputGrad, depthwiseBackpropFilterGrad];
+  return [...configs, stridedSliceGrad, conv2DBackpropFilterGrad, depthwiseBackpropInputGrad, depthwiseBackpropFilterGrad, scatterNdGrad];
 }
 
 /** Registers every config of `missingGradientConfigs` whose kernel has no gradient yet; returns their names. */
