@@ -105,6 +105,34 @@ napi_value bind_gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// biasAct(y, bias | null, channels, act, alpha): y = act(y + bias) in place (see bias_activation).
+napi_value bind_bias_act(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 5;
+    napi_value argv[5];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 5) throw ArgError("biasAct expects (y, bias, channels, act, alpha) (got " + std::to_string(argc) + " arguments)");
+    int32_t channels = 0, act = 0;
+    double alpha = 0;
+    NAPI_OK(napi_get_value_int32(env, argv[2], &channels));
+    NAPI_OK(napi_get_value_int32(env, argv[3], &act));
+    NAPI_OK(napi_get_value_double(env, argv[4], &alpha));
+    if (channels < 1 || act < 0 || act > 3) throw ArgError("biasAct needs channels >= 1 and act in 0..3 (got " + std::to_string(channels) + ", " + std::to_string(act) + ")");
+    float* y = typed<float>(env, argv[0], napi_float32_array, 0, "y");
+    size_t length = 0;
+    NAPI_OK(napi_get_typedarray_info(env, argv[0], nullptr, &length, nullptr, nullptr, nullptr));
+    if (length % channels) throw ArgError("biasAct: y's length is not a multiple of channels (got " + std::to_string(length) + ")");
+    napi_valuetype bias_type;
+    NAPI_OK(napi_typeof(env, argv[1], &bias_type));
+    const float* bias = bias_type == napi_null || bias_type == napi_undefined ? nullptr : typed<float>(env, argv[1], napi_float32_array, channels, "bias");
+    sg3::bias_activation(y, bias, length / channels, channels, act, float(alpha));
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
 // info() -> { isa, threads }
 napi_value bind_info(napi_env env, napi_callback_info) {
   napi_value obj, isa, threads;
@@ -127,6 +155,7 @@ NAPI_MODULE_INIT() {
       {"depthwiseBackpropInput", nullptr, bind<sg3::depthwise_backprop_input, 'y', 'd', 'x', true>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"depthwiseBackpropFilter", nullptr, bind<sg3::depthwise_backprop_filter, 'x', 'y', 'd', true>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gemm", nullptr, bind_gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"biasAct", nullptr, bind_bias_act, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, bind_info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

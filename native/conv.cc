@@ -130,4 +130,21 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, 
   reduce_gemm(ReduceProblem{M, g.out_c, ntaps, g.in_c, [&](int m, int t) { return gather.tap(m, t); }, dy, g.out_c, dw});
 }
 
+void bias_activation(float* y, const float* bias, size_t rows, int channels, int act, float alpha) {
+  const size_t chunk = std::max<size_t>(1, (size_t(1) << 16) / std::max(channels, 1));  // ~64K floats per task
+  const int tasks = int((rows + chunk - 1) / chunk);
+  parallel_for(tasks, [&](int task, int) {
+    for (size_t r = task * chunk, r1 = std::min(rows, r + chunk); r < r1; ++r) {
+      float* row = y + r * channels;
+      if (bias) for (int c = 0; c < channels; ++c) row[c] += bias[c];
+      switch (act) {
+        case 1: for (int c = 0; c < channels; ++c) row[c] = row[c] < 0.0f ? 0.0f : row[c]; break;
+        case 2: for (int c = 0; c < channels; ++c) row[c] = std::min(std::max(row[c], 0.0f), 6.0f); break;
+        case 3: for (int c = 0; c < channels; ++c) row[c] = row[c] < 0.0f ? alpha * row[c] : row[c]; break;
+        default: break;
+      }
+    }
+  });
+}
+
 }  // namespace sg3

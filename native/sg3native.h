@@ -70,6 +70,10 @@ void depthwise_forward(const ConvGeom& g, const float* x, const float* w, float*
 void depthwise_backprop_input(const ConvGeom& g, const float* dy, const float* w, float* dx);
 void depthwise_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw);
 
+// y[p, c] = act(y[p, c] + bias[c]) over rows*channels floats (bias may be nullptr), the epilogue of
+// a fused convolution. act: 0 linear, 1 relu, 2 relu6, 3 leaky relu with slope alpha.
+void bias_activation(float* y, const float* bias, size_t rows, int channels, int act, float alpha);
+
 // Name of the micro-kernel instruction set compiled in ("avx512", "avx2", "generic").
 const char* isa_name();
 

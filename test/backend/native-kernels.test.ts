@@ -43,7 +43,7 @@ const DEPTHWISE_CASES: Case[] = [
   { x: [1, 5, 40, 24], f: [1, 12, 24, 1], s: 2, pad: [[0, 0], [0, 0], [5, 6], [0, 0]] },
   { x: [2, 30, 30, 16], f: [5, 5, 16, 1], s: 1, pad: [[0, 0], [9, 1], [0, 4], [0, 0]] },
 ];
-const KERNELS: NativeKernelName[] = [
+const KERNELS: Exclude<NativeKernelName, 'FusedConv2D'>[] = [
   'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
 ];
@@ -103,6 +103,36 @@ for (const kernel of KERNELS) {
       t.true(worst <= 1e-5, `max |native - cpu| / S = ${worst.toExponential(2)}`);
     });
   }
+}
+
+const FUSED: { act: string; bias: boolean; alpha?: number; native: boolean }[] = [
+  { act: 'relu', bias: true, native: true },
+  { act: 'linear', bias: false, native: true },
+  { act: 'relu6', bias: true, native: true },
+  { act: 'leakyrelu', bias: true, alpha: 0.3, native: true },
+  { act: 'sigmoid', bias: true, native: false },  // not in the native epilogue: wasm's own kernel runs
+];
+for (const f of FUSED) {
+  const c = CONV_CASES[2]!;
+  test.serial(`kernel=FusedConv2D act=${f.act} bias=${f.bias} x=[${c.x}] f=[${c.f}] s=${c.s}: ${f.native ? 'native' : 'fallback'} on wasm matches cpu`, async (t) => {
+    await tf.setBackend('cpu');
+    const { inputs } = call('Conv2D', c);
+    if (f.bias) inputs.bias = tf.randomUniform([c.f[3]!], -1, 1, 'float32', 4);
+    const attrs = { strides: [c.s, c.s], pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: f.act, leakyreluAlpha: f.alpha };
+    const ref = run('FusedConv2D', inputs, attrs);
+    // |act(a) - act(b)| <= |a - b| for these activations, so the linear conv of |inputs| bounds the error.
+    const scale = run('FusedConv2D', Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.abs(v)])), { ...attrs, activation: 'linear' });
+    await tf.setBackend('wasm');
+    const before = nativeKernelStats().FusedConv2D;
+    const got = run('FusedConv2D', Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.clone(v)])), attrs);
+    const after = nativeKernelStats().FusedConv2D;
+    t.deepEqual([after.native - before.native, after.fallback - before.fallback], f.native ? [1, 0] : [0, 1]);
+    const g = got.dataSync(), r = ref.dataSync(), s = scale.dataSync();
+    let worst = 0;
+    for (let i = 0; i < r.length; i++) worst = Math.max(worst, Math.abs(g[i]! - r[i]!) / (s[i]! + 1e-30));
+    t.true(worst <= 1e-5, `max |wasm - cpu| / S = ${worst.toExponential(2)}`);
+    if (f.act === 'relu') t.true(Array.from(r).some((v) => v === 0) && Array.from(r).some((v) => v > 0), 'relu is active on part of the output');
+  });
 }
 
 test.serial('native kernels leave no tensors or wasm buffers behind', async (t) => {

@@ -22,6 +22,8 @@ export interface NativeAddon {
   depthwise: Kernel;                // (x, w, y)
   depthwiseBackpropInput: Kernel;   // (dy, w, dx)
   depthwiseBackpropFilter: Kernel;  // (x, dy, dw)
+  /** y = act(y + bias) in place over rows of `channels` (act: 0 linear, 1 relu, 2 relu6, 3 leaky relu with slope alpha). */
+  biasAct(y: Float32Array, bias: Float32Array | null, channels: number, act: number, alpha: number): void;
   /** Row-major C[M,N] = A[M,K] B[K,N]. */
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, N: number, K: number): void;
   /** The micro-kernel instruction set ('avx512' | 'avx2' | 'generic') and the thread count. */

@@ -16,6 +16,7 @@ export const NATIVE_KERNEL_NAMES = [
   'DepthwiseConv2dNative',
   'DepthwiseConv2dNativeBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter',
+  'FusedConv2D',
 ] as const;
 export type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 
@@ -35,7 +36,11 @@ const INPUTS: Record<NativeKernelName, [string, string]> = {
   DepthwiseConv2dNative: ['x', 'filter'],
   DepthwiseConv2dNativeBackpropInput: ['dy', 'filter'],
   DepthwiseConv2dNativeBackpropFilter: ['x', 'dy'],
+  FusedConv2D: ['x', 'filter'],
 };
+
+/** FusedConv2D activations the native epilogue computes (the addon's act codes); others fall back. */
+export const FUSED_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 };
 
 function geomOf(info: tf.backend_util.Conv2DInfo, mult: number): ConvGeom {
   return {
@@ -45,6 +50,13 @@ function geomOf(info: tf.backend_util.Conv2DInfo, mult: number): ConvGeom {
     stride_h: info.strideHeight, stride_w: info.strideWidth, dil_h: info.dilationHeight, dil_w: info.dilationWidth,
     pad_top: info.padInfo.top, pad_left: info.padInfo.left, mult,
   };
+}
+
+/** Bias absent or rank 1 with one value per output channel; no PReLU weights; a supported activation. */
+function fusedEpilogueOk(shapes: Record<string, readonly number[]>, attrs: Attrs, outChannels: number): boolean {
+  const bias = shapes.bias;
+  if (bias != null && (bias.length !== 1 || bias[0] !== outChannels)) return false;
+  return shapes.preluActivationWeights == null && FUSED_ACTIVATIONS[(attrs.activation as string | undefined) ?? 'linear'] != null;
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -65,7 +77,9 @@ export function planNative(kernel: NativeKernelName, shapes: Record<string, read
   const xShape = (gradInput ? attrs.inputShape : shapes.x) as number[] | undefined;
   const fShape = (gradFilter ? attrs.filterShape : shapes.filter) as number[] | undefined;
   if (!isRank4(xShape) || !isRank4(fShape)) return null;
-  const dilations = (depthwise ? attrs.dilations : kernel === 'Conv2D' ? attrs.dilations : 1) ?? 1;
+  if (kernel === 'FusedConv2D' && !fusedEpilogueOk(shapes, attrs, fShape[3])) return null;
+  const forward = kernel === 'Conv2D' || kernel === 'FusedConv2D';
+  const dilations = (depthwise || forward ? attrs.dilations : 1) ?? 1;
   // tfjs requires stride 1 or dilation 1; leave the error to the original kernel.
   if (!ones(attrs.strides) && !ones(dilations)) return null;
   if (xShape[3] !== fShape[2]) return null;

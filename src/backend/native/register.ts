@@ -11,7 +11,7 @@
  */
 import { tf } from '../tf.ts';
 import { loadAddon, geometryArray, type NativeAddon, type LoadedAddon } from './addon.ts';
-import { NATIVE_KERNEL_NAMES, planNative, type NativeKernelName } from './geometry.ts';
+import { FUSED_ACTIVATIONS, NATIVE_KERNEL_NAMES, planNative, type NativeKernelName } from './geometry.ts';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackendLike {
@@ -28,6 +28,7 @@ const ADDON_FUNCTION: Record<NativeKernelName, keyof NativeAddon> = {
   DepthwiseConv2dNative: 'depthwise',
   DepthwiseConv2dNativeBackpropInput: 'depthwiseBackpropInput',
   DepthwiseConv2dNativeBackpropFilter: 'depthwiseBackpropFilter',
+  FusedConv2D: 'conv2d',  // then the bias + activation epilogue
 };
 
 export interface NativeKernelStats { native: number; fallback: number }
@@ -46,11 +47,12 @@ function heapView(backend: WasmBackendLike, t: tf.TensorInfo): Float32Array {
 function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc {
   const run = addon[ADDON_FUNCTION[name]] as (a: Float32Array, b: Float32Array, out: Float32Array, g: Int32Array) => void;
   const kernelFunc: tf.KernelFunc = (args) => {
-    const { inputs, attrs } = args;
+    const inputs = args.inputs, attrs = (args.attrs ?? {}) as Record<string, unknown>;
     const shapes = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v?.shape ?? []]));
-    const plan = planNative(name, shapes, attrs as Record<string, unknown>);
+    const plan = planNative(name, shapes, attrs);
     const [a, b] = plan ? plan.inputs.map((k) => inputs[k]) : [];
-    if (plan == null || a?.dtype !== 'float32' || b?.dtype !== 'float32') {
+    const bias = inputs.bias;
+    if (plan == null || a?.dtype !== 'float32' || b?.dtype !== 'float32' || (bias != null && bias.dtype !== 'float32')) {
       const original = originals.get(name);
       if (original == null) throw new Error(`${name}: no native plan and no wasm kernel to fall back to (got shapes ${JSON.stringify(shapes)})`);
       stats[name].fallback++;
@@ -59,7 +61,12 @@ function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc
     const backend = args.backend as unknown as WasmBackendLike;
     const out = backend.makeOutput(plan.outShape, 'float32');
     try {
-      run(heapView(backend, a), heapView(backend, b), heapView(backend, out), geometryArray(plan.geom));
+      const y = heapView(backend, out);
+      run(heapView(backend, a), heapView(backend, b), y, geometryArray(plan.geom));
+      if (name === 'FusedConv2D') {
+        const act = FUSED_ACTIVATIONS[(attrs.activation as string | undefined) ?? 'linear']!;
+        if (bias != null || act !== 0) addon.biasAct(y, bias ? heapView(backend, bias) : null, plan.geom.out_c, act, Number(attrs.leakyreluAlpha ?? 0));
+      }
     } catch (e) {
       backend.disposeData(out.dataId);
       throw e;
@@ -72,7 +79,7 @@ function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc
 }
 
 /**
- * Replaces the six convolution kernels of the 'wasm' backend with native ones; call it after
+ * Replaces the seven convolution kernels of the 'wasm' backend with native ones; call it after
  * sg3's other wasm kernels are registered (their kernels become the fallbacks). Idempotent; a
  * kernel someone registered over ours since is wrapped again. Never throws for an unusable
  * toolchain: returns { ok: false, reason } with a one-line reason for the caller to log.
