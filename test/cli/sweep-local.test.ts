@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../_golden.ts';
 import { FAKE_RUN_CMD, tempDir, writeExperiment } from '../sweep/_helpers.ts';
+import { tbcheck } from '../log/_tbcheck.ts';
 
 function sg3(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'sg3.js'), ...args], {
@@ -60,6 +61,14 @@ test.serial('sweep lifecycle: fail + kill, resume, retry-failed, refuse a change
   t.true(a.argv.includes('generator.filter.size=4'));
   const hparams = readdirSync(root).filter((n) => n.startsWith('events.out.tfevents.'));
   t.deepEqual(hparams, [state(root).hparams_file]);
+  // The HParams experiment as TensorBoard reads it: the swept keys with their values, the metric tags.
+  const tb = tbcheck([join(root, hparams[0]!)]);
+  t.is(tb.status, 0, tb.stderr);
+  const experiment = tb.files[0].hparams.experiment;
+  t.deepEqual(experiment.hparam_infos.map((h: any) => [h.name, h.domain_discrete]), [
+    ['case', ['a', 'b', 'c']], ['generator.filter.size', [4, 8, 6]], ['generator.nonlinearity.upsampling', [2, 4]], ['train.seed', [0]],
+  ]);
+  t.deepEqual(experiment.metric_infos.map((m: any) => m.tag), ['Metrics/eqt50k_int', 'Metrics/eqt_int@16']);
 
   // 2. Again: a is skipped, c resumes from its checkpoint, b stays failed (exit 1 says so).
   r = sg3(['sweep', ...base], { FAKE_SG3_LOG: log });
