@@ -14,6 +14,7 @@ import { tf, initBackend } from '../../src/backend/index.ts';
 import { registerNativeKernels, nativeKernelStats, nativeKernelInfo } from '../../src/backend/native/index.ts';
 import type { NativeKernelName } from '../../src/backend/native/index.ts';
 
+type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | number | number[][];
 interface Case { x: number[]; f: number[]; s: number; pad: Pad; dil?: number; round?: 'floor' | 'ceil' | 'round' }
 
@@ -116,15 +117,17 @@ for (const f of FUSED) {
   const c = CONV_CASES[2]!;
   test.serial(`kernel=FusedConv2D act=${f.act} bias=${f.bias} x=[${c.x}] f=[${c.f}] s=${c.s}: ${f.native ? 'native' : 'fallback'} on wasm matches cpu`, async (t) => {
     await tf.setBackend('cpu');
-    const { inputs } = call('Conv2D', c);
-    if (f.bias) inputs.bias = tf.randomUniform([c.f[3]!], -1, 1, 'float32', 4);
-    const attrs = { strides: [c.s, c.s], pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: f.act, leakyreluAlpha: f.alpha };
-    const ref = run('FusedConv2D', inputs, attrs);
+    const x = tf.randomUniform(c.x as Shape4, -1, 1, 'float32', 1) as tf.Tensor4D, filter = tf.randomUniform(c.f as Shape4, -1, 1, 'float32', 2) as tf.Tensor4D;
+    const bias = f.bias ? tf.randomUniform([c.f[3]!], -1, 1, 'float32', 4) : undefined;
+    // Through the op, as callers use it (it passes absent inputs as undefined-valued keys).
+    const fused = (xx: tf.Tensor4D, ff: tf.Tensor4D, bb: tf.Tensor | undefined, activation: string) => tf.fused.conv2d({
+      x: xx, filter: ff, bias: bb, strides: c.s, pad: c.pad as 'same', activation: activation as 'relu', leakyreluAlpha: f.alpha });
+    const ref = fused(x, filter, bias, f.act);
     // |act(a) - act(b)| <= |a - b| for these activations, so the linear conv of |inputs| bounds the error.
-    const scale = run('FusedConv2D', Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.abs(v)])), { ...attrs, activation: 'linear' });
+    const scale = fused(tf.abs(x), tf.abs(filter), bias && tf.abs(bias), 'linear');
     await tf.setBackend('wasm');
     const before = nativeKernelStats().FusedConv2D;
-    const got = run('FusedConv2D', Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.clone(v)])), attrs);
+    const got = fused(tf.clone(x), tf.clone(filter), bias && tf.clone(bias), f.act);
     const after = nativeKernelStats().FusedConv2D;
     t.deepEqual([after.native - before.native, after.fallback - before.fallback], f.native ? [1, 0] : [0, 1]);
     const g = got.dataSync(), r = ref.dataSync(), s = scale.dataSync();

@@ -48,7 +48,8 @@ function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc
   const run = addon[ADDON_FUNCTION[name]] as (a: Float32Array, b: Float32Array, out: Float32Array, g: Int32Array) => void;
   const kernelFunc: tf.KernelFunc = (args) => {
     const inputs = args.inputs, attrs = (args.attrs ?? {}) as Record<string, unknown>;
-    const shapes = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v?.shape ?? []]));
+    // Optional inputs arrive as keys with undefined values (FusedConv2D's bias, prelu weights).
+    const shapes = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v != null).map(([k, v]) => [k, v!.shape]));
     const plan = planNative(name, shapes, attrs);
     const [a, b] = plan ? plan.inputs.map((k) => inputs[k]) : [];
     const bias = inputs.bias;
