@@ -144,7 +144,7 @@ void bias_activation(float* y, const float* bias, size_t rows, int channels, int
         default: break;
       }
     }
-  });
+  }, double(rows) * channels);
 }
 
 }  // namespace sg3

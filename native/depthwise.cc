@@ -140,7 +140,7 @@ void direct(const ConvGeom& g, const float* in, const float* w, bool flip, float
     size_t c0 = 0;
     for (; c0 + VL <= C; c0 += VL) direct_line<false>(a, o, oo, in_b + c0, w + c0, C, flip, out_line + c0, VL);
     if (c0 < C) direct_line<true>(a, o, oo, in_b + c0, w + c0, C, flip, out_line + c0, int(C - c0));
-  });
+  }, double(g.batch) * g.out_h * g.out_w * C * g.f_h * g.f_w);
 }
 
 }  // namespace
@@ -165,7 +165,7 @@ void depthwise_forward(const ConvGeom& g, const float* x, const float* w, float*
         out[j] = s;
       }
     }
-  });
+  }, double(g.batch) * g.out_h * g.out_w * g.out_c * g.f_h * g.f_w);
 }
 
 void depthwise_backprop_input(const ConvGeom& g, const float* dy, const float* w, float* dx) {
@@ -205,7 +205,7 @@ void depthwise_backprop_input(const ConvGeom& g, const float* dy, const float* w
         out[c] = s;
       }
     }
-  });
+  }, double(g.batch) * g.out_h * g.out_w * g.out_c * g.f_h * g.f_w);
 }
 
 namespace {
@@ -264,14 +264,15 @@ void filter_grad_row(const ConvGeom& g, const float* x, const float* dy, int b, 
 
 void depthwise_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw) {
   const int rows = g.batch * g.out_h, size = g.f_h * g.f_w * g.out_c;
-  const int parts = std::max(1, std::min(pool_size(), rows));
+  const double work = double(rows) * g.out_w * g.out_c * g.f_h * g.f_w;
+  const int parts = std::max(1, std::min(threads_for(work), rows));
   std::vector<float> partial(size_t(parts) * size, 0.0f);
   const int per_part = (rows + parts - 1) / parts;
   parallel_for(parts, [&](int part, int) {
     float* acc = partial.data() + size_t(part) * size;
     for (int r = part * per_part; r < std::min(rows, (part + 1) * per_part); ++r)
       filter_grad_row(g, x, dy, r / g.out_h, r % g.out_h, acc);
-  });
+  }, work);
   std::copy(partial.begin(), partial.begin() + size, dw);
   for (int part = 1; part < parts; ++part)
     for (int i = 0; i < size; ++i) dw[i] += partial[size_t(part) * size + i];

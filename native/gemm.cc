@@ -76,7 +76,8 @@ void pack_b(PackedB& out, int K, int N, const std::function<void(int k, int j0, 
 
 void igemm(const IndirectRows& p, const PackedB& b) {
   if (p.M <= 0 || p.N <= 0) return;
-  const int K = p.ntaps * p.kt, threads = pool_size();
+  const double work = double(p.M) * p.N * p.ntaps * p.kt;
+  const int K = p.ntaps * p.kt, threads = threads_for(work);
   const std::vector<KBlock> kblocks = split_k(p.ntaps, p.kt);
   std::unique_ptr<float, Free> zeros(aligned_new<float>(size_t(p.kt) + 16));
   std::fill(zeros.get(), zeros.get() + p.kt + 16, 0.0f);
@@ -119,7 +120,7 @@ void igemm(const IndirectRows& p, const PackedB& b) {
         }
       }
     }
-  });
+  }, work);
 }
 
 namespace {
@@ -179,7 +180,8 @@ void reduce_task(const ReduceProblem& p, int m0, int m1, int tile0, int tile1, f
 void reduce_gemm(const ReduceProblem& p) {
   const size_t csize = size_t(p.ntaps) * p.kc * p.N;
   if (p.M <= 0) { std::fill(p.c, p.c + csize, 0.0f); return; }
-  const int threads = pool_size(), tiles = p.ntaps * ceil_div(p.kc, RR), chunks = ceil_div(p.M, MCH);
+  const double work = double(p.M) * p.N * p.ntaps * p.kc;
+  const int threads = threads_for(work), tiles = p.ntaps * ceil_div(p.kc, RR), chunks = ceil_div(p.M, MCH);
   std::unique_ptr<float, Free> zeros(aligned_new<float>(RR + 16));
   std::fill(zeros.get(), zeros.get() + RR + 16, 0.0f);
   // Split tiles when there are enough of them, else split pixels with private partials.
@@ -194,7 +196,7 @@ void reduce_gemm(const ReduceProblem& p) {
     float* out = part == 0 ? p.c : partial.get() + csize * (part - 1);
     if (m0 >= m1) { std::fill(out, out + csize, 0.0f); return; }
     if (t0 < t1) reduce_task(p, m0, m1, t0, t1, out, zeros.get());
-  });
+  }, work);
   if (parts > 1) {
     const int slices = threads * 4;
     const size_t slice = (csize + slices - 1) / slices;
@@ -204,7 +206,7 @@ void reduce_gemm(const ReduceProblem& p) {
         const float* src = partial.get() + csize * (part - 1);
         for (size_t i = i0; i < i1; ++i) p.c[i] += src[i];
       }
-    });
+    }, double(csize) * (parts - 1));
   }
 }
 

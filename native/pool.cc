@@ -116,6 +116,14 @@ Pool& pool() {
 
 int pool_size() { return pool().size(); }
 
-void parallel_for(int ntasks, const std::function<void(int, int)>& fn) { pool().run(ntasks, fn); }
+int threads_for(double work) { return work < kSerialWork ? 1 : pool().size(); }
+
+void parallel_for(int ntasks, const std::function<void(int, int)>& fn, double work) {
+  if (work < kSerialWork) {
+    for (int t = 0; t < ntasks; ++t) fn(t, 0);
+    return;
+  }
+  pool().run(ntasks, fn);
+}
 
 }  // namespace sg3

@@ -14,7 +14,12 @@ namespace sg3 {
 int pool_size();
 // Runs fn(task, thread) for task in [0, ntasks) on the pool; the caller is thread 0 and the call
 // returns when every task is done. Calls are serialised (one parallel region at a time).
-void parallel_for(int ntasks, const std::function<void(int task, int thread)>& fn);
+// `work` (about the multiply-adds of the whole loop): below kSerialWork the loop runs on the
+// caller alone, since waking a worker costs more than it saves.
+constexpr double kSerialWork = 1 << 19;
+void parallel_for(int ntasks, const std::function<void(int task, int thread)>& fn, double work = 1e300);
+// Threads a loop of `work` will use: 1 below kSerialWork, else pool_size().
+int threads_for(double work);
 
 // ---- geometry of one 2-D convolution, forward direction ----
 // x [batch, in_h, in_w, in_c] * filter [f_h, f_w, in_c, out_c or mult] -> y [batch, out_h, out_w, out_c].
