@@ -140,7 +140,7 @@ function finishCell(prep: PreparedSweep, p: CellPlan, r: PoolResult, tag: string
   writeState(prep.root, prep.state);
   const time = `${r.seconds.toFixed(1)}s`;
   if (status === 'done') { out(`${tag} done    ${p.cell.key} in ${time} -> ${displayDir(dir)}`); return; }
-  if (status === 'interrupted') { out(`${tag} stopped ${p.cell.key} after ${time} (${r.signal ?? `exit ${r.code}`}); the next sg3 sweep resumes it`); return; }
+  if (status === 'interrupted') { out(`${tag} stopped ${p.cell.key} after ${time} (${r.signal ?? `exit ${r.code}`}); the next sg3 sweep picks it up`); return; }
   out(`${tag} FAILED  ${p.cell.key} (${r.error ?? `exit ${r.code}`}) after ${time}; log ${displayDir(r.job.logFile)}:`);
   for (const line of logTail(r.job.logFile, 5)) out(`    ${line}`);
 }

@@ -91,8 +91,8 @@ export function summaryLines(prep: PreparedSweep, ran: Set<string>, seconds: num
       result = rec?.status === 'submitted' ? 'submitted' : 'not started';
       if (rec?.status === 'submitted') counts.submitted++; else counts.interrupted++;
     } else {
-      result = rec?.status ?? 'unknown';
-      if (result === 'done') counts.done++; else if (result === 'interrupted') counts.interrupted++; else counts.failed++;
+      result = rec?.status === 'pending' ? 'not started' : rec?.status ?? 'unknown';
+      if (result === 'done') counts.done++; else if (result === 'interrupted' || result === 'not started') counts.interrupted++; else counts.failed++;
     }
     const time = ran.has(p.cell.key) && rec?.seconds != null ? formatDuration(rec.seconds) : '—';
     rows.push([p.cell.key, result, time, displayDir(rec?.run_dir ?? p.runDir)]);
