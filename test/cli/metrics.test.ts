@@ -178,8 +178,16 @@ test.serial('user errors: one line each, exit 2 for flags and names, exit 1 for 
   t.is(noNames.code, 2);
   t.regex(noNames.err, /^sg3 metrics: no metrics to compute: give --metrics \(the config's metrics\.names is empty; valid: fid50k_full, /);
   const badT = join(dir, 'bad-t.json');
-  writeFileSync(badT, JSON.stringify({ int_t: [[0.1, 0]], rot: [1] }));
-  const bad = await run([...t16(), '--z', goldenPath('eq_metric_T16.safetensors'), '--transforms', badT]);
-  t.is(bad.code, 1);
-  t.is(bad.err, `${badT}: unknown keys rot (valid: int_t, frac_t, rot_angle); int_t has 1 entries, z has 4 rows\n`);
+  const badFiles: [unknown, string][] = [
+    [{ int_t: [[0.1, 0]], rot: [1] }, 'unknown keys rot (valid: int_t, frac_t, rot_angle); int_t has 1 entries, z has 4 rows'],
+    [{ int_t: [[0.125, 0], [0.1, 0], [0, 0], [0, 0]] }, 'int_t[1] must be whole pixels, multiples of 1/16 (got [0.10000000149011612,0])'],
+    [{ rot_angle: [1, 2, 'x', 4], frac_t: [[0, 0]] }, 'frac_t has 1 entries, z has 4 rows; rot_angle must be a list of numbers (got [1,2,"x",4])'],
+    [{}, 'no transforms (give int_t, frac_t and/or rot_angle)'],
+  ];
+  for (const [content, msg] of badFiles) {
+    writeFileSync(badT, JSON.stringify(content));
+    const bad = await run([...t16(), '--z', goldenPath('eq_metric_T16.safetensors'), '--transforms', badT]);
+    t.is(bad.code, 1);
+    t.is(bad.err, `${badT}: ${msg}\n`);
+  }
 });
