@@ -12,6 +12,7 @@ import { RunError } from '../errors.ts';
 import type { Batch } from '../data/index.ts';
 import type { PhasePlan } from '../plan/types.ts';
 import { adaAdjust } from './augment/ada.ts';
+import type { RoundInputs, StyleGAN2Loss } from './loss.ts';
 import { blurSigmaAt, emaBetaAt, phaseRuns } from './schedule.ts';
 import type { Session } from './session.ts';
 
@@ -43,25 +44,45 @@ function firstNonFinite(terms: Map<string, Float32Array>): [string, number] | nu
   return null;
 }
 
-/** Accumulates a phase's gradients over its rounds and applies one optimizer step. */
-function runPhase(s: Session, phase: PhasePlan, reals: tf.Tensor4D[], zs: tf.Tensor2D[]): void {
-  if (phase.terms.length === 0) return;                                // official: nothing evaluated, no step
-  const blurSigma = blurSigmaAt(s.curNimg, s.training);
+/**
+ * One phase over its rounds: the gradients of every round summed by parameter name (as successive
+ * backward() calls accumulate .grad), and each round's stats. Throws NonFiniteLossError on the
+ * first NaN/Inf loss term, before anything is applied. The caller owns and disposes the sums.
+ */
+export function accumulatePhase(
+  loss: StyleGAN2Loss, phase: PhasePlan, rounds: RoundInputs[], step: number, onStats: (stats: Map<string, Float32Array>) => void,
+): Map<string, tf.Tensor> {
   const sum = new Map<string, tf.Tensor>();
   try {
-    for (let r = 0; r < reals.length; r++) {
-      const res = s.loss.accumulate(phase, { realImg: reals[r]!, genZ: zs[r]!, gain: phase.gain, blurSigma });
+    for (const inputs of rounds) {
+      const res = loss.accumulate(phase, inputs);
       for (const [name, g] of res.grads) {
         const prev = sum.get(name);
         sum.set(name, prev ? tf.tidy(() => tf.add(prev, g)) : g);
         if (prev) { prev.dispose(); g.dispose(); }
       }
       const bad = firstNonFinite(res.terms);
-      if (bad) throw new NonFiniteLossError(phase.name, bad[0], bad[1], s.step);
-      s.stats.reportAll(res.stats);
-      const signs = res.stats.get('Loss/signs/real');
-      if (signs && s.config.augment.kind === 'ada') s.ada.add(signs);
+      if (bad) throw new NonFiniteLossError(phase.name, bad[0], bad[1], step);
+      onStats(res.stats);
     }
+  } catch (e) {
+    for (const g of sum.values()) g.dispose();
+    throw e;
+  }
+  return sum;
+}
+
+/** A phase of the session's step: accumulate over the rounds, then one optimizer step. */
+function runPhase(s: Session, phase: PhasePlan, reals: tf.Tensor4D[], zs: tf.Tensor2D[]): void {
+  if (phase.terms.length === 0) return;                                // official: nothing evaluated, no step
+  const blurSigma = blurSigmaAt(s.curNimg, s.training);
+  const rounds = reals.map((realImg, r) => ({ realImg, genZ: zs[r]!, gain: phase.gain, blurSigma }));
+  const sum = accumulatePhase(s.loss, phase, rounds, s.step, (stats) => {
+    s.stats.reportAll(stats);
+    const signs = stats.get('Loss/signs/real');
+    if (signs && s.config.augment.kind === 'ada') s.ada.add(signs);
+  });
+  try {
     (phase.module === 'G' ? s.optG : s.optD).step(sum);
   } finally {
     for (const g of sum.values()) g.dispose();

@@ -22,6 +22,7 @@ export interface RunOptions {
   runsDir: string;
   stopAfter?: number;               // shouldStop() answers true at its n-th call (once per step)
   resume?: string;                  // a run directory to continue
+  resumeFrom?: string;              // a new run from these weights (--resume-from)
   onStep?: (step: number) => void;  // called from shouldStop, i.e. after each step
 }
 
@@ -44,7 +45,7 @@ export async function runSession(o: RunOptions): Promise<string> {
     await train({
       config: runDir.config, plan: runDir.plan, runDir,
       resume: runDir.resumeCheckpoint ? { checkpoint: runDir.resumeCheckpoint } : null,
-      resumeFrom: null, backendName: 'wasm', isTTY: false, logFormat: 'json',
+      resumeFrom: o.resumeFrom ?? null, backendName: 'wasm', isTTY: false, logFormat: 'json',
       shouldStop: () => {
         calls += 1;
         o.onStep?.(calls);

@@ -70,3 +70,15 @@ test.serial('NaN/Inf: a diverging run stops with one line and a checkpoint of th
   for (const [name, tensor] of tensors) t.true((tensor.data as Float32Array).every(Number.isFinite), `${name} finite`);
   t.is(JSON.parse(readFileSync(join(path, 'run.json'), 'utf8')).status, 'failed');
 });
+
+test.serial('--resume-from: a new run starts from the weights (fakes_init = the source run\'s last fakes), counters and optimizer fresh, ramps off', async (t) => {
+  const runsDir = tmp();
+  const source = join(reference, 'checkpoint-000000.040.safetensors');
+  const path = await runSession({ runsDir, set: [...ADA, 'train.kimg=0.008'], resumeFrom: source });
+  t.deepEqual(readFileSync(join(path, 'fakes_init.png')), readFileSync(join(reference, 'fakes000000.040.png')), 'G_ema loaded: the same grid renders the same image');
+  const state = manifests(path).get('000000.008')!.state as { step: number; ramps_off: boolean; adam: { G: { steps: Record<string, number> } } };
+  t.is(state.step, 2);
+  t.true(state.ramps_off);
+  t.deepEqual(state.adam, manifests(reference).get('000000.008')!.state.adam, 'fresh optimizers: the step counts of a fresh run after 2 steps');
+  t.regex(readFileSync(join(path, 'log.jsonl'), 'utf8'), /initialised G, G_ema, D from .*checkpoint-000000\.040\.safetensors/);
+});
