@@ -26,7 +26,7 @@ function stateValues(G: Generator): Map<string, Float32Array> {
 
 test.before(async () => { await initBackend('wasm'); });
 
-test.serial('row=B (noise buffers) and row=T (user transform set): every state entry is bit-identical after EQ and SWD-free metrics', async (t) => {
+test.serial('row=B (noise buffers) and row=T (user transform set): every state entry is bit-identical after EQ metrics and the fake-image source', async (t) => {
   for (const row of ['b-fourier-features', 'stylegan3-t']) {
     const G = smokeG(row, 1);
     G.setInputTransform([[0.8, -0.6, 0.1], [0.6, 0.8, -0.05], [0, 0, 1]]);
