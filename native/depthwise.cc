@@ -125,28 +125,76 @@ void direct_line(const Axis& a, const Axis& o, int oo, const float* in, const fl
   }
 }
 
-// The mult-1 correlation over all lines and channels. Lines run along the axis with more taps,
-// so that a 1-D FIR pass (1xK or Kx1) reuses each loaded input vector for up to LB outputs.
-void direct(const ConvGeom& g, const float* in, const float* w, bool flip, float* out) {
-  const size_t C = g.in_c;
-  const Axis ax_w{g.stride_w, g.pad_left, g.dil_w, g.in_w, g.out_w, g.f_w, 1, C, C};
-  const Axis ax_h{g.stride_h, g.pad_top, g.dil_h, g.in_h, g.out_h, g.f_h, g.f_w, g.in_w * C, g.out_w * C};
-  const bool along_w = g.f_w >= g.f_h;
+// The mult-1 correlation over all lines and channels, for `batch` images of in_batch/out_batch
+// floats each (C channels). Lines run along the axis with more taps, so that a 1-D FIR pass
+// (1xK or Kx1) reuses each loaded input vector for up to LB outputs.
+void direct_axes(const Axis& ax_h, const Axis& ax_w, int batch, size_t in_batch, size_t out_batch, size_t C,
+                 const float* in, const float* w, bool flip, float* out) {
+  const bool along_w = ax_w.taps >= ax_h.taps;
   const Axis &a = along_w ? ax_w : ax_h, &o = along_w ? ax_h : ax_w;
-  parallel_for(g.batch * o.out_size, [&](int task, int) {
+  parallel_for(batch * o.out_size, [&](int task, int) {
     const int b = task / o.out_size, oo = task % o.out_size;
-    const float* in_b = in + size_t(b) * g.in_h * g.in_w * C;
-    float* out_line = out + size_t(b) * g.out_h * g.out_w * C + size_t(oo) * o.out_step;
+    const float* in_b = in + size_t(b) * in_batch;
+    float* out_line = out + size_t(b) * out_batch + size_t(oo) * o.out_step;
     size_t c0 = 0;
     for (; c0 + VL <= C; c0 += VL) direct_line<false>(a, o, oo, in_b + c0, w + c0, C, flip, out_line + c0, VL);
     if (c0 < C) direct_line<true>(a, o, oo, in_b + c0, w + c0, C, flip, out_line + c0, int(C - c0));
-  }, double(g.batch) * g.out_h * g.out_w * C * g.f_h * g.f_w);
+  }, double(batch) * ax_h.out_size * ax_w.out_size * C * ax_h.taps * ax_w.taps);
+}
+
+void direct(const ConvGeom& g, const float* in, const float* w, float* out) {
+  const size_t C = g.in_c;
+  const Axis ax_w{g.stride_w, g.pad_left, g.dil_w, g.in_w, g.out_w, g.f_w, 1, C, C};
+  const Axis ax_h{g.stride_h, g.pad_top, g.dil_h, g.in_h, g.out_h, g.f_h, g.f_w, g.in_w * C, g.out_w * C};
+  direct_axes(ax_h, ax_w, g.batch, size_t(g.in_h) * g.in_w * C, size_t(g.out_h) * g.out_w * C, C, in, w, false, out);
+}
+
+// One axis of a stride phase of the input gradient (see depthwise_backprop_input): the input
+// pixels i = i0 + j*stride, j < n, with (i + pad) % stride == q, read dy at o = j + c - k through
+// the taps f = q + k*stride, k < taps; as a correlation over k reversed, its pad is (taps-1)*dil - c.
+struct Phase { int i0, n, taps, c; };
+
+Phase phase_of(int q, int stride, int pad, int dil, int in_size, int f) {
+  Phase p{};
+  p.i0 = ((q - pad) % stride + stride) % stride;
+  p.n = p.i0 < in_size ? (in_size - p.i0 + stride - 1) / stride : 0;
+  p.taps = q < f ? (f - q + stride - 1) / stride : 0;
+  p.c = stride == 1 ? pad : (p.i0 + pad - q) / stride;  // stride > 1 comes with dil 1 (tfjs)
+  (void)dil;
+  return p;
+}
+
+// The mult-1 input gradient as one blocked correlation per stride phase: dx pixels of a phase
+// take dy with the sub-filter w[qy::stride_h, qx::stride_w], reversed, at stride 1 (so a stride-2
+// gradient does no work on the zeros a transposed convolution would insert).
+void backprop_input_phases(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+  const size_t C = g.in_c;
+  for (int qy = 0; qy < g.stride_h; ++qy) {
+    for (int qx = 0; qx < g.stride_w; ++qx) {
+      const Phase ph = phase_of(qy, g.stride_h, g.pad_top, g.dil_h, g.in_h, g.f_h);
+      const Phase pw = phase_of(qx, g.stride_w, g.pad_left, g.dil_w, g.in_w, g.f_w);
+      if (ph.n == 0 || pw.n == 0) continue;
+      float* out = dx + (size_t(ph.i0) * g.in_w + pw.i0) * C;
+      if (ph.taps == 0 || pw.taps == 0) {  // no tap reaches these pixels (stride > kernel)
+        for (int b = 0; b < g.batch; ++b)
+          for (int j = 0; j < ph.n; ++j)
+            for (int i = 0; i < pw.n; ++i)
+              std::fill_n(out + size_t(b) * g.in_h * g.in_w * C + (size_t(j) * g.stride_h * g.in_w + size_t(i) * g.stride_w) * C, C, 0.0f);
+        continue;
+      }
+      const Axis ax_h{1, (ph.taps - 1) * g.dil_h - ph.c, g.dil_h, g.out_h, ph.n, ph.taps, g.stride_h * g.f_w,
+                      size_t(g.out_w) * C, size_t(g.stride_h) * g.in_w * C};
+      const Axis ax_w{1, (pw.taps - 1) * g.dil_w - pw.c, g.dil_w, g.out_w, pw.n, pw.taps, g.stride_w, C, size_t(g.stride_w) * C};
+      direct_axes(ax_h, ax_w, g.batch, size_t(g.out_h) * g.out_w * C, size_t(g.in_h) * g.in_w * C, C, dy,
+                  w + (size_t(qy) * g.f_w + qx) * C, true, out);
+    }
+  }
 }
 
 }  // namespace
 
 void depthwise_forward(const ConvGeom& g, const float* x, const float* w, float* y) {
-  if (g.mult == 1) return direct(g, x, w, false, y);
+  if (g.mult == 1) return direct(g, x, w, y);
   const int C = g.in_c, M = g.mult, OC = g.out_c;
   parallel_for(g.batch * g.out_h, [&](int row, int) {
     const int b = row / g.out_h, oh = row % g.out_h;
@@ -169,15 +217,9 @@ void depthwise_forward(const ConvGeom& g, const float* x, const float* w, float*
 }
 
 void depthwise_backprop_input(const ConvGeom& g, const float* dy, const float* w, float* dx) {
-  if (g.mult == 1 && g.stride_h == 1 && g.stride_w == 1) {
-    // Stride 1: the input gradient is the forward correlation of dy with the flipped filter,
-    // padded by (f - 1) * dil - pad on the leading side.
-    ConvGeom t = g;
-    t.in_h = g.out_h; t.in_w = g.out_w; t.out_h = g.in_h; t.out_w = g.in_w;
-    t.pad_top = (g.f_h - 1) * g.dil_h - g.pad_top;
-    t.pad_left = (g.f_w - 1) * g.dil_w - g.pad_left;
-    return direct(t, dy, w, true, dx);
-  }
+  // Strides > 1 come with dilation 1 (tfjs); a stride-1 phase handles any dilation.
+  const bool dilated_stride = (g.stride_h > 1 && g.dil_h > 1) || (g.stride_w > 1 && g.dil_w > 1);
+  if (g.mult == 1 && !dilated_stride) return backprop_input_phases(g, dy, w, dx);
   const int C = g.in_c, M = g.mult, OC = g.out_c;
   parallel_for(g.batch * g.in_h, [&](int row, int) {
     const int b = row / g.in_h, ih = row % g.in_h;

@@ -43,6 +43,7 @@ const DEPTHWISE_CASES: Case[] = [
   { x: [1, 9, 9, 5], f: [3, 3, 5, 1], s: 1, pad: 'same', dil: 2 },
   { x: [1, 5, 40, 24], f: [1, 12, 24, 1], s: 2, pad: [[0, 0], [0, 0], [5, 6], [0, 0]] },
   { x: [2, 30, 30, 16], f: [5, 5, 16, 1], s: 1, pad: [[0, 0], [9, 1], [0, 4], [0, 0]] },
+  { x: [1, 7, 8, 17], f: [1, 2, 17, 1], s: 3, pad: 'valid' },
 ];
 const KERNELS: Exclude<NativeKernelName, 'FusedConv2D'>[] = [
   'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
