@@ -4,12 +4,14 @@
  * (default: the config's runtime.backend, i.e. auto). Median of N timed runs after one warm-up;
  * each run is mapping + synthesis of one batch, synchronised by reading the image back. Prints wall
  * time and this process's CPU time per image: on a shared machine the CPU time is the steadier number
- * (wasm runs on one thread, so CPU time ~ wall time on an idle machine).
+ * (wasm runs on one thread, so CPU time ~ wall time on an idle machine). Then EQ throughput and
+ * training-step images/s for T and R at the small profile (bench/train-step.ts; --train-steps N).
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGenerator, initBackend, loadConfig, planExperiment, tf, type BackendInfo } from '../src/index.ts';
 import type { BackendName } from '../src/config/index.ts';
+import { benchTrainStep } from './train-step.ts';
 import { computeGeneratorMetrics } from '../src/metrics/generator-metrics.ts';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
   }
   console.log(`backend: ${info!.name} (${info!.package}${info!.simd ? ', SIMD' : ''}${info!.threads ? `, ${info!.threads} thread(s)` : ''})`);
   await benchEquivariance(Number(arg('eq-num', '8')), Number(arg('eq-res', '32')));
+  await benchTrainStep(ROOT, Number(arg('train-steps', '3')));
 }
 
 /**
