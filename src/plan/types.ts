@@ -74,7 +74,7 @@ export interface SkipToRgbPlan {
 export interface LayerPlan {
   idx: number;
   name: string;                 // L{idx}_{out_w}_{out_channels} (StyleGAN3 attribute naming)
-  official_name: string;        // state-dict prefix under `synthesis.`: the SG3 name, or bRES.conv0/conv1/torgb for rigid
+  official_name: string;        // state-dict prefix under `synthesis.`: the SG3 name, or bRES.conv0/conv1/torgb for row A (constant input)
   w_index: number;              // ws row feeding this layer's affine
   is_torgb: boolean;
   is_critically_sampled: boolean;
