@@ -5,7 +5,7 @@
  */
 export { tf } from './tf.ts';
 export type { Tensor, Scalar, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Rank, TensorInfo, Variable } from './tf.ts';
-export { initBackend, BACKEND_NAMES } from './init.ts';
+export { initBackend, describeBackend, BACKEND_NAMES } from './init.ts';
 export type { BackendInfo, ResolvedBackendName } from './init.ts';
 export { registerWasmKernels } from './kernels/register.ts';
 export { registerMissingGradients } from './gradients.ts';

@@ -19,6 +19,7 @@ import type { BackendName } from '../config/types.ts';
 import { RunError } from '../errors.ts';
 import { tf } from './tf.ts';
 import { registerCpuKernels, registerWasmKernels } from './kernels/register.ts';
+import { registerNativeKernels } from './native/index.ts';
 
 export type ResolvedBackendName = Exclude<BackendName, 'auto'>;
 
@@ -31,6 +32,7 @@ export interface BackendInfo {
   threads: number | null;     // wasm: XNNPACK threads (1: Node has no threaded wasm build)
   kernelsAdded: string[];     // kernels sg3 registered or replaced on this backend
   skipped: string[];          // auto: candidates passed over, one 'package: reason' each
+  native: string | null;      // wasm: 'on' when sg3's C++ conv kernels replaced wasm's, else why not (null for other backends)
 }
 
 const NATIVE_PACKAGES = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' } as const;
@@ -40,7 +42,7 @@ const PACKAGES: Record<ResolvedBackendName, string> = {
 export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 function info(name: ResolvedBackendName, extra: Partial<BackendInfo> = {}): BackendInfo {
-  return { name, tfBackend: tf.getBackend(), package: PACKAGES[name], simd: null, wasmBinary: null, threads: null, kernelsAdded: [], skipped: [], ...extra };
+  return { name, tfBackend: tf.getBackend(), package: PACKAGES[name], simd: null, wasmBinary: null, threads: null, kernelsAdded: [], skipped: [], native: null, ...extra };
 }
 
 /** Imports an optional native package; returns null when it is not installed, throws when it is installed but broken. */
@@ -102,11 +104,14 @@ async function startWasm(): Promise<BackendInfo> {
     wasmPathsSet = true;
   }
   const kernelsAdded = registerWasmKernels();
+  // After the wasm kernels: those become the native kernels' fallbacks for unsupported shapes.
+  const nativeKernels = registerNativeKernels();
   const started = await withoutNewProcessListeners(() => tf.setBackend('wasm'));
   if (!started) throw new RunError(`runtime.backend: the wasm backend failed to start (its .wasm files are in ${dir})`);
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
   const binary = simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
-  return info('wasm', { simd, wasmBinary: join(dir, binary), threads: wasm.getThreadsCount(), kernelsAdded });
+  return info('wasm', { simd, wasmBinary: join(dir, binary), threads: wasm.getThreadsCount(), kernelsAdded,
+    native: nativeKernels.ok ? 'on' : nativeKernels.reason ?? 'off' });
 }
 
 function notInstalled(name: keyof typeof NATIVE_PACKAGES): RunError {
@@ -154,4 +159,13 @@ export async function initBackend(name: BackendName): Promise<BackendInfo> {
     default:
       throw new RunError(`runtime.backend: unknown backend (got '${String(name)}'; valid: ${BACKEND_NAMES.join(', ')})`);
   }
+}
+
+/** One human line for logs: `wasm (@tensorflow/tfjs-backend-wasm, SIMD, native conv kernels)`. */
+export function describeBackend(info: BackendInfo): string {
+  const extras: string[] = [];
+  if (info.simd) extras.push('SIMD');
+  if (info.native === 'on') extras.push('native conv kernels');
+  else if (info.native) extras.push(`no native kernels: ${info.native}`);
+  return `${info.name} (${[info.package, ...extras].join(', ')})`;
 }

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initBackend, BACKEND_NAMES } from '../backend/index.ts';
+import { describeBackend, initBackend, BACKEND_NAMES } from '../backend/index.ts';
 import { loadConfig, type BackendName } from '../config/index.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import { getF32, readSafetensors, writeSafetensors } from '../io/safetensors.ts';
@@ -111,7 +111,7 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
     throw new UsageError('sg3 generate: --translate/--rotate need a Fourier-feature input (config row B on) (got generator.input.kind constant)');
   }
   const backend = await initBackend((flags.backend ?? cfg.runtime.backend) as BackendName);
-  process.stderr.write(`sg3 generate: backend ${backend.name} (${backend.package}${backend.simd ? ', SIMD' : ''})\n`);
+  process.stderr.write(`sg3 generate: backend ${describeBackend(backend)}\n`);
   const { z, labels } = latents(f.seeds, flags.z, plan.mapping.z_dim);
   const G = buildGenerator(plan, { weights: flags.weights });
   if (plan.synthesis.input.kind === 'fourier') G.setInputTransform(makeTransform(f.translate, f.rotate));

@@ -12,7 +12,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BACKEND_NAMES, initBackend } from '../backend/index.ts';
+import { BACKEND_NAMES, describeBackend, initBackend } from '../backend/index.ts';
 import { loadConfig, type BackendName, type ResolvedConfig } from '../config/index.ts';
 import { openDataset } from '../data/index.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
@@ -154,7 +154,7 @@ async function runMetrics(flags: MetricsFlags): Promise<void> {
     explicitInput = { z, transforms: parseExplicitTransforms(json, z.length / src.plan.mapping.z_dim, src.plan.img_resolution, flags.transforms!) };
   }
   const backend = await initBackend((flags.backend ?? src.config.runtime.backend) as BackendName);
-  process.stderr.write(`${WHERE}: backend ${backend.name} (${backend.package}${backend.simd ? ', SIMD' : ''})\n`);
+  process.stderr.write(`${WHERE}: backend ${describeBackend(backend)}\n`);
   const G = src.G();
   try {
     if (explicitInput) {

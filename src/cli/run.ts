@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { BACKEND_NAMES, initBackend, type BackendInfo } from '../backend/index.ts';
+import { BACKEND_NAMES, describeBackend, initBackend, type BackendInfo } from '../backend/index.ts';
 import { loadConfig, type BackendName, type ResolvedConfig } from '../config/index.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import type { LogFormat } from '../log/index.ts';
@@ -131,12 +131,11 @@ async function importTrain(): Promise<TrainEntry> {
 }
 
 function summarize(info: BackendInfo): BackendSummary {
-  return { name: info.name, tf_backend: info.tfBackend, package: info.package, simd: info.simd };
+  return { name: info.name, tf_backend: info.tfBackend, package: info.package, simd: info.simd, native: info.native };
 }
 
 function logBackend(runDir: RunDirectory, info: BackendInfo): void {
-  const simd = info.simd === null ? '' : info.simd ? ', SIMD' : ', no SIMD';
-  runDir.logger.info({ backend: summarize(info), kernels_added: info.kernelsAdded.length }, `backend ${info.name} (${info.package}${simd})`);
+  runDir.logger.info({ backend: summarize(info), kernels_added: info.kernelsAdded.length }, `backend ${describeBackend(info)}`);
   for (const skipped of info.skipped) runDir.logger.info(`backend auto skipped ${skipped}`);
 }
 

@@ -38,6 +38,7 @@ export interface BackendSummary {
   tf_backend: string;
   package: string;
   simd: boolean | null;
+  native: string | null;   // wasm: "on" when the native conv kernels are active, else why not
 }
 
 /**

@@ -13,7 +13,7 @@ import { tbcheck } from '../../log/_tbcheck.ts';
 import { awkwardTensors, deadPid, smokeConfig, tmp } from './_helpers.ts';
 
 const log = { format: 'json' as const, stderr: false as const };
-const backend: BackendSummary = { name: 'cpu', tf_backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', simd: null };
+const backend: BackendSummary = { name: 'cpu', tf_backend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', simd: null, native: null };
 
 function newRun(runsDir = tmp(), desc: string | null = null): RunDirectory {
   const { config, plan } = smokeConfig();
