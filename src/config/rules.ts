@@ -69,6 +69,13 @@ export const RULES: Rule[] = [
       : issue('generator.input.transform', 'must be none with generator.input.kind constant', input.transform, 'generator.input.kind')),
   },
   {
+    name: 'per-pixel noise needs unfiltered layers',
+    // Noise is added at the layer's own rate (rows A-B); a filtered layer has no such point and nets/ builds none.
+    check: ({ generator: g }) => (!g.noise || !g.nonlinearity.filtered ? []
+      : issue('generator.noise', 'must be false with generator.nonlinearity.filtered true: per-pixel noise exists on unfiltered layers only',
+        g.noise, 'generator.nonlinearity.filtered')),
+  },
+  {
     name: 'batch divisible by per-step batch',
     check: ({ train }) => (train.batch_per_step === null || train.batch % train.batch_per_step === 0 ? []
       : issue('train.batch_per_step', `must divide train.batch = ${train.batch}`, train.batch_per_step, 'train.batch')),

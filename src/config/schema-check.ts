@@ -70,8 +70,10 @@ function toIssue(e: ErrorObject, root: unknown): Issue {
       const types = String(p.type).split(',').map((t) => TYPE_WORDS[t] ?? t);
       return { path, message: `must be ${types.join(' or ')}${got}` };
     }
-    case 'enum':
-      return { path, message: `must be one of ${(p.allowedValues as unknown[]).map((v) => String(v)).join(', ')}${got}` };
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map((v) => String(v));
+      return { path, message: `must be ${allowed.length === 1 ? '' : 'one of '}${allowed.join(', ')}${got}` };
+    }
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
       return { path, message: `must be ${p.comparison} ${p.limit}${got}` };
     case 'minItems':

@@ -79,7 +79,7 @@ export interface GeneratorConfig {
 }
 
 export interface DiscriminatorConfig {
-  architecture: 'resnet' | 'skip' | 'orig';
+  architecture: 'resnet' | 'skip' | 'orig'; // the planner lays out all three; the schema admits only resnet, the one nets/ builds
   channels: { base: number; max: number };
   mbstd_group_size: number;
   mbstd_channels: number;

@@ -12,7 +12,7 @@ export const SHAPE = {
     filter: { kind: 'lanczos', size: 4, lanczos_a: 3, gaussian_sigma: 0.5 }, nonlinearity: { filtered: false, upsampling: 4 },
     conv_kernel: 1, radial_filters: true, magnitude_ema_beta: 0.999, conv_clamp: null, output_scale: 1,
   },
-  discriminator: { architecture: 'skip', channels: { base: 2048, max: 128 }, mbstd_group_size: 2, mbstd_channels: 2, conv_clamp: null },
+  discriminator: { architecture: 'resnet', channels: { base: 2048, max: 128 }, mbstd_group_size: 2, mbstd_channels: 2, conv_clamp: null },
   loss: { r1_gamma: 8.2, r1_interval: 8, style_mixing_prob: 0.5, pl_weight: 1, pl_interval: 2, pl_decay: 0.02,
     pl_batch_shrink: 1, blur_sigma: 3, blur_fade_kimg: 12.5 },
   optim: { generator: { lr: 0.001, betas: [0.5, 0.9], eps: 1e-6 }, discriminator: { lr: 0.003, betas: [0, 0.999], eps: 1e-7 } },

@@ -76,14 +76,15 @@ test('--set comes last and parses YAML scalars and flow lists', (t) => {
   const c = load('/v/sub/child.yaml', {
     profile: 'smoke',
     set: ['train.batch=8', 'loss.r1_gamma=0.5', 'generator.conv_clamp=null', 'metrics.names=[fid50k_full]',
-      'description=a b c', 'generator.noise=true', 'train.batch=16'],
+      'description=a b c', 'generator.nonlinearity.filtered=false', 'generator.noise=true', 'train.batch=16'],
   });
   t.is(c.train.batch, 16);          // the later --set wins
   t.is(c.loss.r1_gamma, 0.5);
   t.is(c.generator.conv_clamp, null);
   t.deepEqual(c.metrics.names, ['fid50k_full']);
   t.is(c.description, 'a b c');
-  t.true(c.generator.noise);
+  t.true(c.generator.noise);         // allowed because filtered=false came first (rule: noise needs unfiltered layers)
+  t.false(c.generator.nonlinearity.filtered);
 });
 
 test('locate() names the file, line and column (or flag) that set each value', (t) => {

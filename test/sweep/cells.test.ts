@@ -25,25 +25,25 @@ const GRID = parse([
   '  generator.nonlinearity.upsampling: [1, 2, 4]',
   'cases:',
   '  - {name: plain}',
-  '  - {name: noisy, set: {generator.noise: true}}',
+  '  - {name: mixing, set: {loss.style_mixing_prob: 0.9}}',
 ]);
 
 test('cases x grid x seeds: count, order and keys', (t) => {
   const { cells } = expandCells(GRID);
   t.is(cells.length, 2 * 2 * 3 * 2);
   t.deepEqual(cells.slice(0, 4).map((c) => c.key), ['plain size=4 upsampling=1 s0', 'plain size=4 upsampling=1 s1', 'plain size=4 upsampling=2 s0', 'plain size=4 upsampling=2 s1']);
-  t.is(cells.at(-1)!.key, 'noisy size=8 upsampling=4 s1');
-  t.is(cells.at(-1)!.group, 'noisy size=8 upsampling=4');
+  t.is(cells.at(-1)!.key, 'mixing size=8 upsampling=4 s1');
+  t.is(cells.at(-1)!.group, 'mixing size=8 upsampling=4');
   t.is(new Set(cells.map((c) => c.id)).size, cells.length);
   const last = cells.at(-1)!;
   t.deepEqual(last.flags.map((f) => [f.raw, f.origin]), [
-    ['train.batch=8', 'set'], ['loss.r1_gamma=2', 'set'], ['generator.noise=true', 'case'],
+    ['train.batch=8', 'set'], ['loss.r1_gamma=2', 'set'], ['loss.style_mixing_prob=0.9', 'case'],
     ['generator.filter.size=8', 'grid'], ['generator.nonlinearity.upsampling=4', 'grid'], ['train.seed=1', 'seed'],
   ]);
   t.is(last.resolved.generator.filter.size, 8);
   t.is(last.resolved.train.seed, 1);
-  t.true(last.resolved.generator.noise);
-  t.deepEqual(last.hparams, { case: 'noisy', 'generator.filter.size': 8, 'generator.nonlinearity.upsampling': 4, 'generator.noise': true, 'train.seed': 1 });
+  t.is(last.resolved.loss.style_mixing_prob, 0.9);
+  t.deepEqual(last.hparams, { case: 'mixing', 'generator.filter.size': 8, 'generator.nonlinearity.upsampling': 4, 'loss.style_mixing_prob': 0.9, 'train.seed': 1 });
 });
 
 test('a cell resolves to exactly what `sg3 run <config> --set ...` resolves, and its id is that config\'s hash', (t) => {
