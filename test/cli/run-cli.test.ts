@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunDirectory } from '../../src/train/run/index.ts';
 import { REPO_ROOT } from '../_golden.ts';
-import { awkwardTensors, smokeConfig, tmp } from '../train/run/_helpers.ts';
+import { awkwardTensors, smokeConfig } from '../train/run/_helpers.ts';
+import { testTempDir } from '../_tmp.ts';
 
 function sg3(...args: string[]) {
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'sg3.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -13,7 +14,7 @@ function sg3(...args: string[]) {
 }
 
 test('a bad config: exit 2, one line naming the flag, no run directory', (t) => {
-  const runsDir = join(tmp(), 'runs');
+  const runsDir = join(testTempDir(t, 'sg3-run-'), 'runs');
   const r = sg3('run', 'configs/stylegan3-t.yaml', '--set', 'train.batch=abc', '--runs-dir', runsDir);
   t.is(r.code, 2);
   t.is(r.err, '--set train.batch=abc: train.batch: must be integer (got "abc")\n');
@@ -21,7 +22,7 @@ test('a bad config: exit 2, one line naming the flag, no run directory', (t) => 
 });
 
 test('--resume on a run another live process holds: exit 1, one line, the run untouched', (t) => {
-  const holder = RunDirectory.create({ ...smokeConfig(), log: { format: 'json', stderr: false }, runsDir: tmp() });
+  const holder = RunDirectory.create({ ...smokeConfig(), log: { format: 'json', stderr: false }, runsDir: testTempDir(t, 'sg3-run-') });
   holder.writeCheckpoint('000001', awkwardTensors(), { step: 1, cur_nimg: 1000 });
   const runJson = readFileSync(join(holder.path, 'run.json'), 'utf8');
   const lock = readFileSync(join(holder.path, '.lock'), 'utf8');
@@ -44,7 +45,7 @@ test('sg3 run --help lists every flag and the exit codes', (t) => {
 
 const trainMissing = !existsSync(join(REPO_ROOT, 'src', 'train', 'index.ts'));
 (trainMissing ? test : test.skip)('until src/train/index.ts exists: exit 1 with a clear line and no run directory', (t) => {
-  const runsDir = join(tmp(), 'runs');
+  const runsDir = join(testTempDir(t, 'sg3-run-'), 'runs');
   const r = sg3('run', 'configs/stylegan3-t.yaml', '--profile', 'smoke', '--runs-dir', runsDir);
   t.is(r.code, 1);
   t.is(r.err, 'sg3 run: the training loop is not available yet (src/train/index.ts does not exist); sg3 validate and sg3 plan work meanwhile\n');

@@ -8,7 +8,8 @@ import { ConfigError, RunError, UsageError } from '../../src/errors.ts';
 import { serializeSafetensors } from '../../src/io/safetensors.ts';
 import { RunDirectory, readJsonLines, readRunInfo, type TrainContext, type TrainEntry } from '../../src/train/run/index.ts';
 import { REPO_ROOT } from '../_golden.ts';
-import { awkwardTensors, smokeConfig, tmp } from '../train/run/_helpers.ts';
+import { awkwardTensors, smokeConfig } from '../train/run/_helpers.ts';
+import { testTempDir } from '../_tmp.ts';
 
 const CONFIG = join(REPO_ROOT, 'configs', 'stylegan3-t.yaml');
 
@@ -25,7 +26,7 @@ const checkpoint = (ctx: TrainContext, kimg: number) =>
   ctx.runDir.writeCheckpoint(String(kimg).padStart(6, '0'), awkwardTensors(kimg), { step: kimg, cur_nimg: kimg * 1000 });
 
 test.serial('a new run: train() gets the flags applied, the plan, the run directory and the backend; the run ends done', async (t) => {
-  const runsDir = tmp();
+  const runsDir = testTempDir(t, 'sg3-run-');
   const { ctx, error } = await run(CONFIG, { profile: 'smoke', kimg: '3', runsDir, desc: 'first' }, (c) => { checkpoint(c, 1); c.runDir.appendMetric({ kimg: 1 }); });
   t.is(error, null);
   t.like(ctx!, { resume: null, resumeFrom: null, backendName: 'cpu', isTTY: false, logFormat: 'json' });
@@ -52,7 +53,7 @@ test.serial('a new run: train() gets the flags applied, the plan, the run direct
 
 test.serial('SIGINT during train(): the loop sees shouldStop, checkpoints, and the verb exits 130 saying how to resume', async (t) => {
   const before = process.listenerCount('SIGINT');
-  const { ctx, error } = await run(CONFIG, { profile: 'smoke', runsDir: tmp() }, (c) => {
+  const { ctx, error } = await run(CONFIG, { profile: 'smoke', runsDir: testTempDir(t, 'sg3-run-') }, (c) => {
     // deliver the signal to the handler executeRun installed (the last one), as the process would
     (process.listeners('SIGINT').at(-1) as (s: string) => void)('SIGINT');
     if (!c.shouldStop()) throw new Error('the stop flag was not set');
@@ -67,7 +68,7 @@ test.serial('SIGINT during train(): the loop sees shouldStop, checkpoints, and t
 
 test.serial('a failing train() marks the run failed, logs the error and rethrows it unchanged', async (t) => {
   const boom = new RunError('data.path: no images found (got /nowhere)');
-  const { ctx, error } = await run(CONFIG, { profile: 'smoke', runsDir: tmp() }, () => { throw boom; });
+  const { ctx, error } = await run(CONFIG, { profile: 'smoke', runsDir: testTempDir(t, 'sg3-run-') }, () => { throw boom; });
   t.is(error, boom);
   t.is(readRunInfo(join(ctx!.runDir.path, 'run.json')).status, 'failed');
   const last = readJsonLines<{ msg: string; level: number }>(join(ctx!.runDir.path, 'log.jsonl')).at(-1)!;
@@ -77,7 +78,7 @@ test.serial('a failing train() marks the run failed, logs the error and rethrows
 });
 
 test.serial('--resume-from passes the absolute weights path on and records it; a missing file creates nothing', async (t) => {
-  const dir = tmp();
+  const dir = testTempDir(t, 'sg3-run-');
   const weights = join(dir, 'w.safetensors');
   writeFileSync(weights, serializeSafetensors(awkwardTensors()));
   const { ctx, error } = await run(CONFIG, { profile: 'smoke', runsDir: join(dir, 'runs'), resumeFrom: weights });
@@ -92,7 +93,7 @@ test.serial('--resume-from passes the absolute weights path on and records it; a
 });
 
 test.serial('a bad config is a ConfigError before anything exists on disk', async (t) => {
-  const runsDir = join(tmp(), 'runs');
+  const runsDir = join(testTempDir(t, 'sg3-run-'), 'runs');
   const { ctx, error } = await run(CONFIG, { set: ['train.batch=abc'], runsDir });
   t.true(error instanceof ConfigError);
   t.deepEqual((error as ConfigError).lines, ['--set train.batch=abc: train.batch: must be integer (got "abc")']);
@@ -101,7 +102,7 @@ test.serial('a bad config is a ConfigError before anything exists on disk', asyn
 });
 
 test.serial('resume of a run locked by a live process is refused and leaves it alone', async (t) => {
-  const holder = RunDirectory.create({ ...smokeConfig(), log: { format: 'json', stderr: false }, runsDir: tmp() });
+  const holder = RunDirectory.create({ ...smokeConfig(), log: { format: 'json', stderr: false }, runsDir: testTempDir(t, 'sg3-run-') });
   holder.writeCheckpoint('000001', awkwardTensors(), { step: 1, cur_nimg: 1000 });
   const { ctx, error } = await run(undefined, { resume: holder.path });
   t.is(ctx, null);
@@ -135,7 +136,7 @@ test('valid flags pass through parsed', (t) => {
 
 const trainMissing = !existsSync(join(REPO_ROOT, 'src', 'train', 'index.ts'));
 (trainMissing ? test.serial : test.serial.skip)('until src/train/index.ts exists: a clear RunError and no run directory', async (t) => {
-  const runsDir = join(tmp(), 'runs');
+  const runsDir = join(testTempDir(t, 'sg3-run-'), 'runs');
   const error = await executeRun(CONFIG, { profile: 'smoke', runsDir, backend: 'cpu' }, { stderr: false }).then(() => null, (e: unknown) => e);
   t.true(error instanceof RunError);
   t.is((error as Error).message, 'sg3 run: the training loop is not available yet (src/train/index.ts does not exist); sg3 validate and sg3 plan work meanwhile');

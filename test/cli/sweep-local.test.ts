@@ -34,7 +34,7 @@ const state = (root: string) => JSON.parse(readFileSync(join(root, 'sweep.json')
 const statusOf = (root: string) => Object.fromEntries(state(root).cells.map((c: any) => [c.key, c.status]));
 
 test.serial('sweep lifecycle: fail + kill, resume, retry-failed, refuse a changed cell, --force', (t) => {
-  const dir = tempDir();
+  const dir = tempDir(t);
   const exp = writeExperiment(dir, 'demo.yaml', EXPERIMENT(4));
   const runs = join(dir, 'runs');
   const root = join(runs, 'demo-smoke');

@@ -24,7 +24,7 @@ async function sg3(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 test.serial('--dry-run lists cells, flags, actions and cost, and writes nothing', async (t) => {
-  const runs = join(tempDir(), 'runs');
+  const runs = join(tempDir(t), 'runs');
   const r = await sg3(['sweep', 'experiments/fig3-left.yaml', '--profile', 'smoke', '--dry-run', '--runs-dir', runs]);
   t.is(r.code, 0, r.err);
   const lines = r.out.split('\n');
@@ -39,7 +39,7 @@ test.serial('--dry-run lists cells, flags, actions and cost, and writes nothing'
 });
 
 test.serial('a bad cell fails the sweep before anything runs (exit 2, one line)', async (t) => {
-  const dir = tempDir();
+  const dir = tempDir(t);
   const exp = writeExperiment(dir, 'bad.yaml', [
     'name: bad', 'base: @CONFIGS@/stylegan3-t.yaml', 'profile: smoke', 'cases:',
     '  - {name: ok}', '  - {name: typo, set: {loss.r1_gama: 2}}', '',

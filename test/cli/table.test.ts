@@ -1,6 +1,6 @@
 // `sg3 table` through main(): the table of a sweep's finished runs (found by each cell's desc in
 // runs/<sweep>-<profile>/), --format/--out, the chart written beside the output, usage errors.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -25,8 +25,8 @@ async function sg3(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
-function setup() {
-  const dir = tempDir('sg3-table-cli-');
+function setup(t: ExecutionContext) {
+  const dir = tempDir(t, 'sg3-table-cli-');
   const exp = writeExperiment(dir, 'tbl.yaml', [
     'name: tbl', 'base: @CONFIGS@/stylegan3-t.yaml', 'seeds: [0, 1]', 'metrics: [fid50k_full, eqt50k_int, eqr50k]',
     'paper: {figure: x, title: "Table X"}',
@@ -48,7 +48,7 @@ function setup() {
 }
 
 test.serial('markdown on stdout from the runs; the chart goes to the sweep root', async (t) => {
-  const { exp, runs, root } = setup();
+  const { exp, runs, root } = setup(t);
   const r = await sg3(['table', exp, '--runs-dir', runs, '--profile', 'smoke']);
   t.is(r.code, 0, r.err);
   const lines = r.out.split('\n');
@@ -64,7 +64,7 @@ test.serial('markdown on stdout from the runs; the chart goes to the sweep root'
 });
 
 test.serial('--format csv --out FILE writes the table and FILE.png beside it', async (t) => {
-  const { dir, exp, runs } = setup();
+  const { dir, exp, runs } = setup(t);
   const out = join(dir, 'paper', 'tbl.csv');
   const r = await sg3(['table', exp, '--runs-dir', runs, '--profile', 'smoke', '--format', 'csv', '--out', out]);
   t.is(r.code, 0, r.err);
@@ -77,7 +77,7 @@ test.serial('--format csv --out FILE writes the table and FILE.png beside it', a
 });
 
 test.serial('no runs yet: every value a dash, no chart; a bad --format is a usage error', async (t) => {
-  const { exp, dir } = setup();
+  const { exp, dir } = setup(t);
   const r = await sg3(['table', exp, '--runs-dir', join(dir, 'elsewhere'), '--format', 'latex']);
   t.is(r.code, 0, r.err);
   t.regex(r.out, /^T & 4\.62 & --- & --- & 63\.01 & --- & --- & 13\.12 & --- & --- \\\\$/m);

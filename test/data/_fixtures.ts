@@ -1,13 +1,16 @@
 // Test fixtures for datasets, made with the libraries directly (pngjs, jpeg-js) and with
 // Python's zipfile, so that our readers are checked against independent writers.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
+import type { ExecutionContext } from 'ava';
+import { testTempDir } from '../_tmp.ts';
 
-export const tmp = (prefix = 'sg3-data-') => mkdtempSync(join(tmpdir(), prefix));
+/** A fresh temporary directory, removed when test `t` ends. */
+export const tmp = (t: ExecutionContext, prefix = 'sg3-data-') => testTempDir(t, prefix);
 
 /** Pixel value of image `seed` at (x, y, c): distinct across images, positions and channels. */
 export const pixel = (seed: number, x: number, y: number, c: number) => (seed * 31 + x * 7 + y * 13 + c * 71) % 256;
@@ -54,14 +57,19 @@ export function writeTree(dir: string, files: Record<string, Uint8Array | string
 
 /** A zip written by Python's zipfile (stored or deflated), members in the given order. */
 export function pythonZip(path: string, files: Record<string, Uint8Array | string>, method: 'stored' | 'deflated'): string {
-  const src = writeTree(tmp(), files);
+  // The member files are staged in a directory of their own, gone once the zip is written.
+  const src = writeTree(mkdtempSync(join(tmpdir(), 'sg3-data-src-')), files);
   const script = `import sys, zipfile, os
 dest, src, method = sys.argv[1], sys.argv[2], sys.argv[3]
 comp = zipfile.ZIP_STORED if method == 'stored' else zipfile.ZIP_DEFLATED
 with zipfile.ZipFile(dest, 'w', compression=comp) as z:
     for name in sys.argv[4:]:
         z.write(os.path.join(src, name), name)`;
-  execFileSync('python3', ['-c', script, path, src, method, ...Object.keys(files)]);
+  try {
+    execFileSync('python3', ['-c', script, path, src, method, ...Object.keys(files)]);
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
   return path;
 }
 

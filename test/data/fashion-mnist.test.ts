@@ -64,7 +64,7 @@ test('resolution 16 and 64, channels 3: shapes, range, replicated gray', (t) => 
 
 for (const gz of [false, true]) {
   test(`IDX files ${gz ? 'gzipped' : 'raw'}: folder or images-file path, labels found by name`, (t) => {
-    const dir = tmp();
+    const dir = tmp(t);
     writeIdx(dir, 12, gz);
     for (const path of [dir, join(dir, `train-images-idx3-ubyte${gz ? '.gz' : ''}`)]) {
       const ds = openFashionMnist({ path, resolution: 32, channels: 1 });
@@ -81,7 +81,7 @@ test('Fashion-MNIST errors: missing folder, bad header', (t) => {
   t.throws(() => openFashionMnist({ path: '/nonexistent/fm', resolution: 32, channels: 1 }), {
     message: '/nonexistent/fm: Fashion-MNIST not found (on Debian: apt-get install dataset-fashion-mnist, or set data.path)',
   });
-  const dir = tmp();
+  const dir = tmp(t);
   writeFileSync(join(dir, 'train-images-idx3-ubyte'), 'garbage!');
   writeFileSync(join(dir, 'train-labels-idx1-ubyte'), 'garbage!');
   t.throws(() => openFashionMnist({ path: dir, resolution: 32, channels: 1 }), { message: /not an unsigned-byte IDX file/ });

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { join } from 'node:path';
 import { openDataset } from '../../src/data/registry.ts';
 import type { DataConfig } from '../../src/config/types.ts';
@@ -29,14 +29,14 @@ function isImage(image: Uint8Array, seed: number, channels: number): boolean {
 }
 
 const sources = {
-  folder: () => writeTree(tmp(), rgbFiles()),
-  'zip stored': () => pythonZip(join(tmp(), 'ds.zip'), rgbFiles(), 'stored'),
-  'zip deflated': () => pythonZip(join(tmp(), 'ds.zip'), rgbFiles(), 'deflated'),
+  folder: (t: ExecutionContext) => writeTree(tmp(t), rgbFiles()),
+  'zip stored': (t: ExecutionContext) => pythonZip(join(tmp(t), 'ds.zip'), rgbFiles(), 'stored'),
+  'zip deflated': (t: ExecutionContext) => pythonZip(join(tmp(t), 'ds.zip'), rgbFiles(), 'deflated'),
 };
 
 for (const [label, make] of Object.entries(sources)) {
   test(`kind=${label}: sorted names, CHW uint8 images, one-hot labels of size max+1`, async (t) => {
-    const path = make();
+    const path = make(t);
     const ds = await openDataset(config(label === 'folder' ? 'folder' : 'zip', path));
     t.is(ds.size, 3);
     t.is(ds.resolution, R);
@@ -52,7 +52,7 @@ for (const [label, make] of Object.entries(sources)) {
 }
 
 test('grayscale PNGs with float-vector labels; no dataset.json means labelDim 0', async (t) => {
-  const dir = writeTree(tmp(), {
+  const dir = writeTree(tmp(t), {
     'a.png': makePng(5, R, R, 1), 'b.png': makePng(6, R, R, 1),
     'dataset.json': JSON.stringify({ labels: [['a.png', [0.5, -1]], ['b.png', [2, 3]]] }),
   });
@@ -60,14 +60,14 @@ test('grayscale PNGs with float-vector labels; no dataset.json means labelDim 0'
   t.is(ds.labelDim, 2);
   t.true(isImage(ds.read(1).image, 6, 1));
   t.deepEqual([...ds.read(0).label], [0.5, -1]);
-  const plain = await openDataset(config('folder', writeTree(tmp(), { 'x.png': makePng(1, R, R, 1) }), { channels: 1 }));
+  const plain = await openDataset(config('folder', writeTree(tmp(t), { 'x.png': makePng(1, R, R, 1) }), { channels: 1 }));
   t.is(plain.labelDim, 0);
   t.is(plain.read(0).label.length, 0);
 });
 
 test('a JPEG image decodes close to its source pixels', async (t) => {
   const { bytes, rgb } = makeJpeg(16, 16);
-  const ds = await openDataset(config('folder', writeTree(tmp(), { 'photo.jpg': bytes }), { resolution: 16 }));
+  const ds = await openDataset(config('folder', writeTree(tmp(t), { 'photo.jpg': bytes }), { resolution: 16 }));
   const img = ds.read(0).image;
   let err = 0;
   for (let c = 0; c < 3; c++) for (let p = 0; p < 256; p++) err += Math.abs(img[c * 256 + p]! - rgb[p * 3 + c]!);
@@ -77,7 +77,7 @@ test('a JPEG image decodes close to its source pixels', async (t) => {
 const hint = (path: string) => `convert it with: sg3 dataset --source ${path} --dest <new.zip> --resolution ${R} --channels 3`;
 
 test('wrong resolution: one-line error naming the file (folder)', async (t) => {
-  const dir = writeTree(tmp(), { 'a.png': makePng(0, R, R, 3), 'b.png': makePng(1, 2 * R, 2 * R, 3) });
+  const dir = writeTree(tmp(t), { 'a.png': makePng(0, R, R, 3), 'b.png': makePng(1, 2 * R, 2 * R, 3) });
   const ds = await openDataset(config('folder', dir));
   t.throws(() => ds.read(1), {
     message: `${dir}/b.png: image is 16x16 with 3 channel(s), expected 8x8 with 3 (data.resolution, data.channels); ${hint(dir)}`,
@@ -85,7 +85,7 @@ test('wrong resolution: one-line error naming the file (folder)', async (t) => {
 });
 
 test('wrong channel count: error at open names the file inside the zip', async (t) => {
-  const path = pythonZip(join(tmp(), 'gray.zip'), { 'sub/a.png': makePng(0, R, R, 1) }, 'deflated');
+  const path = pythonZip(join(tmp(t), 'gray.zip'), { 'sub/a.png': makePng(0, R, R, 1) }, 'deflated');
   await t.throwsAsync(openDataset(config('zip', path)), {
     message: `${path}/sub/a.png: image is 8x8 with 1 channel(s), expected 8x8 with 3 (data.resolution, data.channels); ${hint(path)}`,
   });
@@ -97,7 +97,7 @@ test('RGBA, non-square and 16-bit images are rejected with the file named', asyn
     ['wide.png', makePng(0, R + 2, R, 3), 'image is 10x8 with 3 channel(s)'],
     ['deep.png', makePng(0, R, R, 3, 16), 'image is 16-bit, expected 8-bit'],
   ] as const) {
-    const dir = writeTree(tmp(), { [name]: bytes });
+    const dir = writeTree(tmp(t), { [name]: bytes });
     const err = await t.throwsAsync(openDataset(config('folder', dir)));
     t.true(err!.message.startsWith(`${dir}/${name}: ${what}`), err!.message);
     t.false(err!.message.includes('\n'));
@@ -105,13 +105,13 @@ test('RGBA, non-square and 16-bit images are rejected with the file named', asyn
 });
 
 test('bad labels, unsupported formats, undecodable files', async (t) => {
-  const missing = writeTree(tmp(), { 'a.png': makePng(0, R, R, 3), 'b.png': makePng(1, R, R, 3), 'dataset.json': '{"labels": [["a.png", 1]]}' });
+  const missing = writeTree(tmp(t), { 'a.png': makePng(0, R, R, 3), 'b.png': makePng(1, R, R, 3), 'dataset.json': '{"labels": [["a.png", 1]]}' });
   await t.throwsAsync(openDataset(config('folder', missing)), { message: `${missing}/dataset.json: no label for b.png` });
-  const bmp = writeTree(tmp(), { 'a.png': makePng(0, R, R, 3), 'c.bmp': 'BM' });
+  const bmp = writeTree(tmp(t), { 'a.png': makePng(0, R, R, 3), 'c.bmp': 'BM' });
   await t.throwsAsync(openDataset(config('folder', bmp)), { message: new RegExp(`^${bmp}/c\\.bmp: only PNG and JPEG images are supported \\(got \\.bmp\\)`) });
-  const junk = writeTree(tmp(), { 'a.png': 'not an image' });
+  const junk = writeTree(tmp(t), { 'a.png': 'not an image' });
   await t.throwsAsync(openDataset(config('folder', junk)), { message: `${junk}/a.png: cannot decode image (got not a PNG or JPEG file)` });
-  const empty = writeTree(tmp(), { 'readme.txt': 'x' });
+  const empty = writeTree(tmp(t), { 'readme.txt': 'x' });
   await t.throwsAsync(openDataset(config('folder', empty)), { message: `${empty}: no PNG or JPEG images found (got 1 other files)` });
 });
 
@@ -126,7 +126,7 @@ test('registry: unknown kind lists the valid ones; folder/zip need a path', asyn
 test('max_images keeps a seeded random subset in file order', async (t) => {
   const files: Record<string, Uint8Array> = {};
   for (let i = 0; i < 10; i++) files[`img${i}.png`] = makePng(i, R, R, 1);
-  const dir = writeTree(tmp(), files);
+  const dir = writeTree(tmp(t), files);
   const seeds = (ds: { size: number; read(i: number): { image: Uint8Array } }) =>
     Array.from({ length: ds.size }, (_, i) => [...Array(10).keys()].find((s) => isImage(ds.read(i).image, s, 1)));
   const a = seeds(await openDataset(config('folder', dir, { channels: 1, max_images: 4, seed: 1 })));

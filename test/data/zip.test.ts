@@ -19,7 +19,7 @@ test('crc32 known answer: "123456789" -> 0xCBF43926', (t) => {
 
 for (const method of ['stored', 'deflated'] as const) {
   test(`ZipReader reads a ${method} zip written by Python's zipfile`, (t) => {
-    const zip = new ZipReader(pythonZip(join(tmp(), 'x.zip'), files, method));
+    const zip = new ZipReader(pythonZip(join(tmp(t), 'x.zip'), files, method));
     t.deepEqual(zip.names(), Object.keys(files));
     for (const [name, data] of Object.entries(files)) {
       const want = typeof data === 'string' ? new TextEncoder().encode(data) : data;
@@ -31,7 +31,7 @@ for (const method of ['stored', 'deflated'] as const) {
 }
 
 test('ZipReader detects a corrupted member and names it', (t) => {
-  const path = pythonZip(join(tmp(), 'x.zip'), { 'img.png': new Uint8Array(100).fill(9) }, 'stored');
+  const path = pythonZip(join(tmp(t), 'x.zip'), { 'img.png': new Uint8Array(100).fill(9) }, 'stored');
   const bytes = readFileSync(path);
   const at = bytes.indexOf(Buffer.from('img.png')) + 'img.png'.length + 10;   // inside the data
   bytes[at]! ^= 0xff;
@@ -43,13 +43,13 @@ test('ZipReader detects a corrupted member and names it', (t) => {
 });
 
 test('ZipReader rejects a file that is not a zip', (t) => {
-  const path = join(tmp(), 'fake.zip');
+  const path = join(tmp(t), 'fake.zip');
   writeFileSync(path, 'not a zip at all');
   t.throws(() => new ZipReader(path), { message: `${path}: not a readable zip: no end-of-central-directory record (got a file without one)` });
 });
 
 test('ZipWriter output is read by Python (stored and deflated members) and by ZipReader', (t) => {
-  const path = join(tmp(), 'out.zip');
+  const path = join(tmp(t), 'out.zip');
   const w = new ZipWriter(path);
   w.add('00000/img00000000.png', new Uint8Array([1, 2, 3]));
   w.add('notes/ünï.txt', new TextEncoder().encode('x'.repeat(1000)), { deflate: true });
@@ -66,7 +66,7 @@ test('ZipWriter output is read by Python (stored and deflated members) and by Zi
 });
 
 test('more than 65535 members: ZIP64 end records, read back by Python and by ZipReader', (t) => {
-  const path = join(tmp(), 'many.zip');
+  const path = join(tmp(t), 'many.zip');
   const w = new ZipWriter(path);
   const n = 65536 + 10;
   for (let i = 0; i < n; i++) w.add(`f${i}`, new Uint8Array([i & 255]));
@@ -81,7 +81,7 @@ test('more than 65535 members: ZIP64 end records, read back by Python and by Zip
 });
 
 test('ZipWriter.abort removes the partial file; add after finish throws', (t) => {
-  const dir = tmp();
+  const dir = tmp(t);
   const w = new ZipWriter(join(dir, 'a.zip'));
   w.add('x', new Uint8Array(1));
   w.abort();

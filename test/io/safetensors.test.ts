@@ -1,10 +1,9 @@
 import test from 'ava';
 import { readdirSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors, serializeSafetensors, parseSafetensors, writeSafetensors } from '../../src/io/safetensors.ts';
 import { GOLDEN } from '../_golden.ts';
+import { testTempDir } from '../_tmp.ts';
 
 const files = readdirSync(GOLDEN).filter((f) => f.endsWith('.safetensors'));
 
@@ -41,7 +40,7 @@ test('scalars keep their 0-d shape', (t) => {
 });
 
 test('write then read round-trips and the header is 8-byte aligned', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sg3-st-'));
+  const dir = testTempDir(t, 'sg3-st-');
   const path = join(dir, 'x.safetensors');
   const a = new Float32Array([1, 2, 3, 4, 5, 6]);
   writeSafetensors(path, { a: { dtype: 'F32', shape: [2, 3], data: a }, s: { dtype: 'F32', shape: [], data: new Float32Array([7]) } }, { note: 'x' });

@@ -1,14 +1,15 @@
-import test from 'ava';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import test, { type ExecutionContext } from 'ava';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { EventWriter, writeHParamsExperiment } from '../../src/log/event-writer.ts';
 import { encodePng } from '../../src/log/png.ts';
 import { REPO_ROOT } from '../_golden.ts';
 import { tbcheck } from './_tbcheck.ts';
+import { testTempDir } from '../_tmp.ts';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'sg3-tb-'));
+const tmp = (t: ExecutionContext) => testTempDir(t, 'sg3-tb-');
 
 /** A clock that advances by 0.25 s per call, starting at t0. */
 function fakeClock(t0: number): () => number {
@@ -35,7 +36,7 @@ function gradientPng(w: number, h: number, c: number): Uint8Array {
 }
 
 test('every record kind passes tbcheck --strict and reads back exactly', (t) => {
-  const dir = tmp();
+  const dir = tmp(t);
   const w = new EventWriter(dir, { clock: fakeClock(1_700_000_000) });
   w.hparams({
     hparams: { cfg: 'stylegan3-t', gamma: 8.2, mirror: true, batch: 32 },
@@ -104,7 +105,7 @@ test('every record kind passes tbcheck --strict and reads back exactly', (t) => 
 });
 
 test('a sweep: one experiment at the root, one session per run, last metric values listed', (t) => {
-  const root = tmp();
+  const root = tmp(t);
   writeHParamsExperiment(root, { hparams: { gamma: 0, cfg: '' }, domains: { gamma: [2, 8] }, metrics: ['Metrics/fid'] });
   writeRuns(root, [2, 8]);
   const run = tbcheck([root]);
@@ -117,7 +118,7 @@ test('a sweep: one experiment at the root, one session per run, last metric valu
 });
 
 test('independent runs without an experiment are still listed side by side', (t) => {
-  const root = tmp();
+  const root = tmp(t);
   writeRuns(root, [2, 8]);
   const run = tbcheck([root]);
   t.is(run.status, 0, run.stderr);
@@ -127,7 +128,7 @@ test('independent runs without an experiment are still listed side by side', (t)
 });
 
 test('two runs that each carry an experiment: tbcheck warns (TensorBoard uses only one)', (t) => {
-  const root = tmp();
+  const root = tmp(t);
   for (const gamma of [2, 8]) {
     const w = new EventWriter(join(root, `gamma${gamma}`));
     w.hparams({ hparams: { gamma }, metrics: ['Metrics/fid'] });
@@ -139,7 +140,7 @@ test('two runs that each carry an experiment: tbcheck warns (TensorBoard uses on
 });
 
 test('tbcheck catches a corrupted byte (the checks can fail)', (t) => {
-  const dir = tmp();
+  const dir = tmp(t);
   const w = new EventWriter(dir);
   w.scalar('x', 1, 1);
   w.close();
@@ -153,7 +154,7 @@ test('tbcheck catches a corrupted byte (the checks can fail)', (t) => {
 });
 
 test('file name is events.out.tfevents.<secs>.<host>.<pid>.<n>, unique per writer', (t) => {
-  const dir = tmp();
+  const dir = tmp(t);
   const a = new EventWriter(dir, { clock: () => 1_700_000_123.75 });
   const b = new EventWriter(dir, { clock: () => 1_700_000_123.75 });
   a.close(); b.close();
@@ -163,7 +164,7 @@ test('file name is events.out.tfevents.<secs>.<host>.<pid>.<n>, unique per write
 });
 
 test('records are buffered until flush(); close() writes the rest; writes after close throw', (t) => {
-  const dir = tmp();
+  const dir = tmp(t);
   const w = new EventWriter(dir, { flushSecs: 3600 });
   const afterHeader = readFileSync(w.path).length;
   t.true(afterHeader > 0);                       // file_version is written at once
@@ -179,7 +180,7 @@ test('records are buffered until flush(); close() writes the rest; writes after 
 });
 
 test('pending records reach the file when the process exits without close()', (t) => {
-  const dir = tmp();
+  const dir = tmp(t);
   const script = `import { EventWriter } from ${JSON.stringify(join(REPO_ROOT, 'src/log/event-writer.ts'))};
     const w = new EventWriter(${JSON.stringify(dir)}, { flushSecs: 3600 }); w.scalar('x', 7, 3); process.exit(0);`;
   execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT });
@@ -189,7 +190,7 @@ test('pending records reach the file when the process exits without close()', (t
 });
 
 test('hparams values must be strings, booleans or finite numbers', (t) => {
-  const w = new EventWriter(tmp());
+  const w = new EventWriter(tmp(t));
   t.throws(() => w.hparams({ hparams: { lr: Number.NaN } }), { message: 'EventWriter.hparams: lr must be a string, boolean or finite number (got NaN)' });
   t.throws(() => w.hparams({ hparams: { x: null as unknown as string } }), { message: /x must be/ });
   w.close();

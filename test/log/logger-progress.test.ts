@@ -1,10 +1,10 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, closeLogger } from '../../src/log/logger.ts';
 import { createProgress, formatDuration, formatProgressLine } from '../../src/log/progress.ts';
+import { testTempDir } from '../_tmp.ts';
 
 function sink(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -16,7 +16,7 @@ function sink(): { stream: PassThrough; text: () => string } {
 const readLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 test('createLogger json: the same JSON lines in log.jsonl and on stderr; level filters', (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'sg3-log-')), 'run', 'log.jsonl');
+  const file = join(testTempDir(t, 'sg3-log-'), 'run', 'log.jsonl');
   const err = sink();
   const log = createLogger({ file, format: 'json', level: 'info', stderr: err.stream });
   log.debug('hidden');
@@ -34,7 +34,7 @@ test('createLogger json: the same JSON lines in log.jsonl and on stderr; level f
 });
 
 test('createLogger pretty: human lines on stderr, still JSON in the file', (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'sg3-log-')), 'log.jsonl');
+  const file = join(testTempDir(t, 'sg3-log-'), 'log.jsonl');
   const err = sink();
   const log = createLogger({ file, format: 'pretty', level: 'debug', stderr: err.stream, colorize: false });
   log.debug({ step: 3 }, 'hello pretty');
@@ -62,7 +62,7 @@ test('formatDuration and the progress line: bar, kimg, img/s, ETA, losses', (t) 
 
 test('createProgress on a TTY rewrites one line; done() ends it', (t) => {
   const out = sink();
-  const logFile = join(mkdtempSync(join(tmpdir(), 'sg3-log-')), 'log.jsonl');
+  const logFile = join(testTempDir(t, 'sg3-log-'), 'log.jsonl');
   const logger = createLogger({ file: logFile, format: 'json', stderr: false });
   const p = createProgress({ total_kimg: 10, isTTY: true, logger, stream: out.stream });
   p.update({ kimg: 1, images_per_s: 100 });
@@ -78,7 +78,7 @@ test('createProgress on a TTY rewrites one line; done() ends it', (t) => {
 });
 
 test('createProgress without a TTY logs structured lines', (t) => {
-  const logFile = join(mkdtempSync(join(tmpdir(), 'sg3-log-')), 'log.jsonl');
+  const logFile = join(testTempDir(t, 'sg3-log-'), 'log.jsonl');
   const logger = createLogger({ file: logFile, format: 'json', stderr: false });
   const out = sink();
   const p = createProgress({ total_kimg: 10, isTTY: false, logger, stream: out.stream });

@@ -7,7 +7,7 @@ import { quantityOf, readRunMetrics, type Quantity } from '../../src/report/inde
 import { tempDir } from '../sweep/_helpers.ts';
 
 test('readRunMetrics: official and flat lines, last value wins, junk and non-numbers skipped', (t) => {
-  const dir = join(tempDir(), 'run');
+  const dir = join(tempDir(t), 'run');
   mkdirSync(dir);
   writeFileSync(join(dir, 'metrics.jsonl'), [
     JSON.stringify({ metric: 'fid50k_full', results: { fid50k_full: 9 }, kimg: 1 }),

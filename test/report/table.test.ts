@@ -1,14 +1,14 @@
 // The paper table from runs: mean ± std over seeds, deltas, missing values as dashes (never 0),
 // Spearman's rho; the three formats in full; the chart PNG decodes.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { buildTable, renderChart, renderCsv, renderLatex, renderMarkdown, type TableInput } from '../../src/report/index.ts';
 import { tempDir } from '../sweep/_helpers.ts';
 import { fakeRun } from './_runs.ts';
 
-function input(): TableInput {
-  const d = tempDir('sg3-table-');
+function input(t: ExecutionContext): TableInput {
+  const d = tempDir(t, 'sg3-table-');
   const run = (name: string, m: Record<string, number>, status = 'done') => ({ runDir: fakeRun(join(d, name), m, status) });
   const names = ['fid50k_full', 'eqt50k_int'];
   return {
@@ -29,7 +29,7 @@ function input(): TableInput {
 }
 
 test('buildTable: mean ± std over the seeds that have a value, deltas, nulls, Spearman, pending rows', (t) => {
-  const m = buildTable(input());
+  const m = buildTable(input(t));
   t.deepEqual(m.columns.map((c) => [c.label, c.metrics]), [['FID', ['fid50k_full']], ['EQ-T', ['eqt50k_int']]]);
   const [a, b, c, d] = m.rows;
   t.deepEqual(a!.cells[0], { paper: 5, mean: 7, std: Math.SQRT2, n: 2, delta: 2 });
@@ -45,7 +45,7 @@ test('buildTable: mean ± std over the seeds that have a value, deltas, nulls, S
 });
 
 test('markdown: the whole text', (t) => {
-  t.is(renderMarkdown(buildTable(input())), [
+  t.is(renderMarkdown(buildTable(input(t))), [
     '**demo**: Demo table (profile smoke, 2 seeds per row)',
     '',
     '| row | FID paper | FID ours | Δ | EQ-T paper | EQ-T ours | Δ |',
@@ -63,7 +63,7 @@ test('markdown: the whole text', (t) => {
 });
 
 test('csv: numbers in full, dashes for missing (never 0), Spearman as the last row', (t) => {
-  t.is(renderCsv(buildTable(input())), [
+  t.is(renderCsv(buildTable(input(t))), [
     'row,seeds,fid_paper,fid_mean,fid_std,fid_n,fid_delta,eqt_paper,eqt_mean,eqt_std,eqt_n,eqt_delta',
     'A,2,5,7,1.41421356237,2,2,—,—,—,0,—',
     'f_t0=2^1.5,2,4,5,—,1,1,20,30,—,1,10',
@@ -75,7 +75,7 @@ test('csv: numbers in full, dashes for missing (never 0), Spearman as the last r
 });
 
 test('latex: booktabs, escaped labels, $\\pm$, --- for missing', (t) => {
-  const text = renderLatex(buildTable(input()));
+  const text = renderLatex(buildTable(input(t)));
   const lines = text.split('\n');
   t.true(lines.includes('\\begin{tabular}{lrrrrrr}'));
   t.true(lines.includes(' & \\multicolumn{3}{c}{FID} & \\multicolumn{3}{c}{EQ-T} \\\\'));
@@ -88,7 +88,7 @@ test('latex: booktabs, escaped labels, $\\pm$, --- for missing', (t) => {
 });
 
 test('chart: a PNG with one panel per paper column, white background, our points drawn', (t) => {
-  const png = PNG.sync.read(Buffer.from(renderChart(buildTable(input()))!));
+  const png = PNG.sync.read(Buffer.from(renderChart(buildTable(input(t)))!));
   t.is(png.width, 2 * 260);
   t.is(png.height, 300);
   const px = (x: number, y: number) => [...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3)];

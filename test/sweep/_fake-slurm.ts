@@ -6,13 +6,14 @@
 //             the script's real command line is executed as written, only the trainer is fake.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
 import { REPO_ROOT } from '../_golden.ts';
 import { FAKE_SG3, tempDir } from './_helpers.ts';
 
 export const FAKE_JOB_ID = '4242';
 
-export function fakeSlurmBin(opts: { withNode: boolean }): string {
-  const bin = join(tempDir('sg3-fake-slurm-'), 'bin');
+export function fakeSlurmBin(t: ExecutionContext, opts: { withNode: boolean }): string {
+  const bin = join(tempDir(t, 'sg3-fake-slurm-'), 'bin');
   mkdirSync(bin, { recursive: true });
   const write = (name: string, text: string) => { writeFileSync(join(bin, name), text); chmodSync(join(bin, name), 0o755); };
   write('sbatch', [

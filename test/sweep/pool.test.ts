@@ -12,7 +12,7 @@ const job = (dir: string, label: string, code: string): PoolJob => ({
 });
 
 test('at most N at once, GPUs handed out and back, failures do not stop the others', async (t) => {
-  const dir = tempDir();
+  const dir = tempDir(t);
   const body = 'console.log(process.env.CELL, process.env.CUDA_VISIBLE_DEVICES); setTimeout(() => process.exit(process.env.CELL === "b" ? 3 : 0), 300)';
   const jobs = ['a', 'b', 'c', 'd'].map((l) => job(dir, l, body));
   let running = 0;
@@ -34,7 +34,7 @@ test('at most N at once, GPUs handed out and back, failures do not stop the othe
 });
 
 test('stop(SIGINT): running children get the signal once, nothing else starts', async (t) => {
-  const dir = tempDir();
+  const dir = tempDir(t);
   // A child that counts SIGINTs, as sg3 run does (the first one: finish the step and exit 130).
   const body = 'let n = 0; process.on("SIGINT", () => { n++; setTimeout(() => { console.log("sigints", n); process.exit(130); }, 200); }); setTimeout(() => {}, 20000); console.log("up")';
   const jobs = ['a', 'b', 'c'].map((l) => job(dir, l, body));
@@ -49,7 +49,7 @@ test('stop(SIGINT): running children get the signal once, nothing else starts', 
 });
 
 test('a command that cannot start is a result, not a crash', async (t) => {
-  const dir = tempDir();
+  const dir = tempDir(t);
   const results = await runPool([{ ...job(dir, 'x', ''), argv: [join(dir, 'no-such-program')] }], { jobs: 1, gpus: null }).done;
   t.is(results[0]!.code, null);
   t.regex(results[0]!.error!, /ENOENT/);

@@ -15,7 +15,7 @@ const slurmTest = enabled ? test.serial : test.skip;
 
 slurmTest('real Slurm: a two-cell smoke sweep as a job array, then --status and table', async (t) => {
   t.timeout(15 * 60_000);
-  const dir = tempDir('sg3-slurm-real-');
+  const dir = tempDir(t, 'sg3-slurm-real-');
   const helper = join(REPO_ROOT, 'test', 'sweep', '_slurm-local.sh');
   const up = spawnSync(helper, ['start', join(dir, 'slurm')], { encoding: 'utf8' });
   t.is(up.status, 0, up.stderr);

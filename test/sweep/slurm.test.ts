@@ -45,7 +45,7 @@ test('slurmScript: header, one case per task, env exported, quoting survives bas
 });
 
 test.serial('--launcher slurm: the array script runs each cell\'s real command; --status reads the runs and sacct', (t) => {
-  const dir = tempDir();
+  const dir = tempDir(t);
   const exp = writeExperiment(dir, 'two.yaml', [
     'name: two', 'base: @CONFIGS@/stylegan3-t.yaml', 'profile: smoke', 'metrics: [eqt50k_int]',
     'cases:', '  - {name: a, set: {generator.filter.size: 4}}', '  - {name: b}',
@@ -53,7 +53,7 @@ test.serial('--launcher slurm: the array script runs each cell\'s real command; 
   ].join('\n'));
   const runs = join(dir, 'runs');
   const root = join(runs, 'two-smoke');
-  const bin = fakeSlurmBin({ withNode: true });
+  const bin = fakeSlurmBin(t, { withNode: true });
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
   delete env.SG3_SWEEP_RUN_CMD;
   const sg3 = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'sg3.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env });

@@ -16,7 +16,7 @@ function runDir(root: string, name: string, files: Record<string, unknown>): str
 }
 
 test('inspectRun: each state a run directory can be in', (t) => {
-  const root = tempDir();
+  const root = tempDir(t);
   const lock = (pid: number) => ({ pid, host: hostname(), token: 't', started_at: '' });
   const cases: Array<[string, Record<string, unknown>, RunState, number]> = [
     ['done', { 'run.json': { status: 'done', resumes: [] } }, 'done', 0],
@@ -37,7 +37,7 @@ test('inspectRun: each state a run directory can be in', (t) => {
 });
 
 test('findRunDir: the newest NNNNN-*-<desc> directory', (t) => {
-  const root = tempDir();
+  const root = tempDir(t);
   for (const n of ['00000-cfg-a-s0-123', '00003-cfg-a-s0-123', '00002-cfg-b-s0-123', '00010-cfg-xa-s0-1234']) mkdirSync(join(root, n));
   writeFileSync(join(root, '00009-cfg-a-s0-123'), 'a file, not a run');
   t.is(findRunDir(root, 'a-s0-123'), join(root, '00003-cfg-a-s0-123'));
@@ -46,7 +46,7 @@ test('findRunDir: the newest NNNNN-*-<desc> directory', (t) => {
 });
 
 test('sweep.json round trip, and a file that is not one', (t) => {
-  const root = tempDir();
+  const root = tempDir(t);
   t.is(readState(root), null);
   const s = emptyState('demo', 'experiments/demo.yaml', 'smoke');
   s.cells.push({ key: 'a s0', id: '0123456789', seed: 0, config: 'configs/x.yaml', flags: ['train.seed=0'], desc: 'a-s0-0123456789', run_dir: null, status: 'pending', exit_code: null, attempts: 0, started_at: null, ended_at: null, seconds: null, previous: [] });
