@@ -1,6 +1,8 @@
 /**
  * metrics/: the public face. FID/KID (with a pluggable feature network; the FID Inception-v3 by
- * default), SWD, EQ-T/EQ-T_frac/EQ-R, and the registry that runs them by name.
+ * default), SWD, EQ-T/EQ-T_frac/EQ-R, the registry that runs them by name, and the same metrics of a
+ * real nets/ Generator (what the training loop and `sg3 metrics` call). resolveMetric (one name) and
+ * resolveMetrics (a list, all checked before any work) are both public.
  */
 export { computeMetric, resolveMetric, listMetrics, isValidMetric, type MetricSpec, type MetricResult } from './registry.ts';
 export {
@@ -27,5 +29,15 @@ export {
 export { planInception, INCEPTION_LAYERS, INCEPTION_INPUT_SIZE, INCEPTION_FEATURES } from './inception/arch.ts';
 export { StatsCache, canonicalJson, DEFAULT_CACHE_DIR, type StatsCacheKey } from './stats-cache.ts';
 export { quantizeImages, type ImageBatch, type ImageGenerator } from './images.ts';
+export {
+  metricContextForGenerator, computeGeneratorMetrics, resolveMetrics, notApplicableReason,
+  type GeneratorMetricOptions, type GeneratorMetricContext, type GeneratorMetricResult, type NotApplicable,
+} from './generator-metrics.ts';
+export {
+  imageGeneratorForGenerator, equivarianceTargetForGenerator, realImageSourceForDataset, type GeneratorSourceOptions,
+} from './generator-adapters.ts';
+export {
+  parseExplicitTransforms, explicitEquivariance, type ExplicitTransforms, type ExplicitEqResult, type ExplicitEqResults,
+} from './explicit.ts';
 export { Rng } from './rng.ts';
 export { traceSqrtProduct, symmetricEigenvalues, pivotedCholesky } from './linalg.ts';

@@ -143,3 +143,17 @@ test('swd@16 via the registry: per-level keys and an average', async (t) => {
   t.is(r.results['swd@16'], (r.results['swd@16_32'] + r.results['swd@16_16']) / 2);
   await t.throwsAsync(computeMetric('swd@32', { dataset: datasetOf(bandLimitedNoise(16, 3, 32, 8), 'e'), generator: generatorOf(bandLimitedNoise(16, 3, 32, 9)) }), { message: 'swd@32: needs 32 real images (got 16); use swd@N with a smaller N' });
 });
+
+test('index.ts re-exports the generator-facing API the training loop calls (the same bindings)', async (t) => {
+  const index = await import('../../src/metrics/index.ts');
+  const gm = await import('../../src/metrics/generator-metrics.ts');
+  const ex = await import('../../src/metrics/explicit.ts');
+  for (const name of ['metricContextForGenerator', 'computeGeneratorMetrics', 'resolveMetrics', 'notApplicableReason'] as const) {
+    t.is(index[name], gm[name], name);
+  }
+  t.is(index.explicitEquivariance, ex.explicitEquivariance);
+  t.is(index.resolveMetric, resolveMetric);
+  // resolveMetrics checks every name before any work: one typo fails the whole list.
+  t.deepEqual(index.resolveMetrics(['fid50k_full', 'eqr@200']).map((s) => s.name), ['fid50k_full', 'eqr@200']);
+  t.throws(() => index.resolveMetrics(['fid50k_full', 'fid50k_ful']), { instanceOf: UsageError });
+});
