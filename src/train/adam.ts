@@ -46,9 +46,8 @@ export class Adam {
 
   /** `params`: [official name, variable] in named_parameters() order; moments start at zero. */
   constructor(params: [string, tf.Variable][], readonly hp: AdamPlan, readonly where: string) {
-    for (const [name, param] of params) {
-      this.slots.set(name, { name, param, m: tf.variable(tf.zerosLike(param), false), v: tf.variable(tf.zerosLike(param), false), step: 0 });
-    }
+    const zeros = (p: tf.Variable) => tf.tidy(() => tf.variable(tf.zerosLike(p), false));   // tidy frees the zerosLike
+    for (const [name, param] of params) this.slots.set(name, { name, param, m: zeros(param), v: zeros(param), step: 0 });
   }
 
   /**

@@ -2,7 +2,7 @@
  * `sg3 run` as a user runs it (the real executable, separate processes): SIGKILL after the first
  * checkpoint then --resume completes; SIGINT finishes the step, checkpoints and exits 130; and a
  * complete run directory (images, checkpoints, TensorBoard files that pass ../shared/tools/tbcheck)
- * for config R (D blur) on Fashion-MNIST and T with its EQ metric on the procedural dataset.
+ * for config R (D blur) on Fashion-MNIST, with EQ-T computed and FID skipped (no Inception weights).
  */
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,7 +15,9 @@ const SG3 = join(REPO_ROOT, 'bin', 'sg3.js');
 const TBCHECK = join(REPO_ROOT, '..', 'shared', 'tools', 'tbcheck', 'tbcheck');
 
 function sg3(...args: string[]) {
-  const r = spawnSync(process.execPath, [SG3, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const env = { ...process.env };
+  delete env.SG3_INCEPTION;                              // no FID weights: FID must be skipped, not fail the run
+  const r = spawnSync(process.execPath, [SG3, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env });
   return { code: r.status, err: r.stderr };
 }
 
@@ -92,13 +94,14 @@ function assertCompleteRunDir(t: import('ava').ExecutionContext, path: string, f
 test.serial('config R on Fashion-MNIST (D blur, radial filters): a complete run directory; event files pass tbcheck', async (t) => {
   const runsDir = tmp();
   const r = sg3('run', 'configs/stylegan3-r.yaml', '--profile', 'smoke', '--set', 'data.kind=fashion-mnist', '--set', 'data.channels=1',
-    '--set', 'train.snapshot_kimg=0.016', '--set', 'train.image_kimg=0.016', '--runs-dir', runsDir, '--log-format', 'json');
+    '--set', 'train.snapshot_kimg=0.016', '--set', 'train.image_kimg=0.016', '--set', 'metrics.names=[fid50k_full, eqt50k_int]', '--runs-dir', runsDir, '--log-format', 'json');
   t.is(r.code, 0, r.err.slice(-2000));
   const path = onlyRun(runsDir);
   assertCompleteRunDir(t, path, '000000.016');
   const log = readFileSync(join(path, 'log.jsonl'), 'utf8');
   t.regex(log, /"dataset":\{"name":"fashion-mnist/);
   const metrics = readFileSync(join(path, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { metric: string; results: Record<string, number>; kimg: number });
-  t.deepEqual(metrics.map((m) => [m.metric, m.kimg]), [['eqt_int@16', 0.016]], 'the smoke profile\'s EQ-T metric, at the end');
+  t.deepEqual(metrics.map((m) => [m.metric, m.kimg]), [['eqt_int@16', 0.016]], 'EQ-T at the end; FID skipped');
+  t.regex(log, /skipping metric fid_full@16: metrics\.inception: FID\/KID need the Inception-v3 weights/);
   t.true(Number.isFinite(metrics[0]!.results['eqt_int@16']));
 });

@@ -19,7 +19,9 @@ let reference: string;
 test.serial('determinism: two runs of the same config and seed give the same losses step for step and the same weights', async (t) => {
   const counts: number[] = [];
   reference = await runSession({ runsDir: tmp(), set: ADA, onStep: () => counts.push(numTensors()) });
+  const afterFirst = numTensors();
   const again = await runSession({ runsDir: tmp(), set: ADA });
+  t.is(numTensors(), afterFirst, 'a whole session leaves no tensors behind');
   const a = progressLosses(reference), b = progressLosses(again);
   t.is(a.length, 10, 'one tick per step at this profile');
   t.true(a.every((r) => Number.isFinite(r.G) && Number.isFinite(r.D)));
