@@ -18,9 +18,9 @@ import { openDataset } from '../data/index.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import { getF32, readSafetensors } from '../io/safetensors.ts';
 import { resolveInceptionPath } from '../metrics/inception/weights.ts';
-import { computeGeneratorMetrics, resolveMetrics, type GeneratorMetricResult } from '../metrics/generator-metrics.ts';
+import { computeGeneratorMetrics, type GeneratorMetricResult } from '../metrics/generator-metrics.ts';
 import { explicitEquivariance, parseExplicitTransforms, type ExplicitEqResults } from '../metrics/explicit.ts';
-import { listMetrics, resolveMetric, type MetricSpec } from '../metrics/registry.ts';
+import { isValidMetric, listMetrics, resolveMetric, type MetricSpec } from '../metrics/registry.ts';
 import { buildGenerator, loadPreferred, type Generator } from '../nets/index.ts';
 import { parsePlan, planExperiment, planProblems, type Plan } from '../plan/index.ts';
 import { latestCheckpoint, listCheckpoints, readCheckpoint } from '../train/run/index.ts';
@@ -68,6 +68,12 @@ function positiveInt(flag: string, v: string, min: number): number {
   return n;
 }
 
+/** An unknown name lists the valid ones (exit 2), prefixed like every verb's usage errors. */
+function checkNames(names: string[], source: string): void {
+  const unknown = names.find((n) => !isValidMetric(n));
+  if (unknown !== undefined) throw new UsageError(`${WHERE}: ${source}: unknown metric "${unknown}" (valid: ${listMetrics().join(', ')})`);
+}
+
 interface Checked { explicit: boolean; names: string[] | null; num: number | null; seed: number; batch: number }
 
 /** Every usage rule, before any file is read. */
@@ -91,7 +97,7 @@ export function checkMetricsFlags(flags: MetricsFlags): Checked {
   if (flags.seed.trim() === '' || !Number.isInteger(seed)) throw bad(`--seed must be an integer (got ${flags.seed})`);
   const num = flags.num === undefined ? null : positiveInt('--num', flags.num, 2);
   const names = flags.metrics === undefined ? null : flags.metrics.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (names !== null) resolveMetrics(names, num); // an unknown name lists the valid ones (exit 2)
+  if (names !== null) checkNames(names, '--metrics');
   return { explicit, names, num, seed, batch: positiveInt('--batch', flags.batch, 1) };
 }
 
@@ -183,6 +189,7 @@ async function runMetrics(flags: MetricsFlags): Promise<void> {
 function specsOf(checked: Checked, config: ResolvedConfig): MetricSpec[] {
   const names = checked.names ?? config.metrics.names;
   if (names.length === 0) throw new UsageError(`${WHERE}: no metrics to compute: give --metrics (the config's metrics.names is empty; valid: ${listMetrics().join(', ')})`);
+  if (checked.names === null) checkNames(names, 'metrics.names');
   return names.map((n) => resolveMetric(n, checked.num ?? (n.includes('@') ? null : config.metrics.num)));
 }
 

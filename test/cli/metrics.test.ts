@@ -158,7 +158,10 @@ test.serial('user errors: one line each, exit 2 for flags and names, exit 1 for 
   }
   const unknown = await run([...t16(), '--metrics', 'eqt_int@8,eqq50k']);
   t.is(unknown.code, 2);
-  t.regex(unknown.err, /^metrics: unknown metric "eqq50k" \(valid: fid50k_full, kid50k_full, eqt50k_int, eqt50k_frac, eqr50k, swd16k, .*\)\n$/);
+  t.regex(unknown.err, /^sg3 metrics: --metrics: unknown metric "eqq50k" \(valid: fid50k_full, kid50k_full, eqt50k_int, eqt50k_frac, eqr50k, swd16k, .*\)\n$/);
+  const fromConfig = await run([...t16(), '--set', 'metrics.names=[eqt50k_int, eqq50k]']);
+  t.is(fromConfig.code, 2);
+  t.regex(fromConfig.err, /^sg3 metrics: metrics\.names: unknown metric "eqq50k" \(valid: fid50k_full, .*\)\n$/);
   const cases: [string[], string][] = [
     [['--weights', 'w.safetensors', '--metrics', 'eqr50k'], 'give exactly one of --config (with --weights) and --run'],
     [['--config', 'c.yaml', '--metrics', 'eqr50k'], '--config needs --weights'],
