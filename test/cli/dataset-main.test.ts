@@ -2,17 +2,8 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.ts';
+import { runMain as run } from './_main.ts';
 import { makePng, tmp, writeTree } from '../data/_fixtures.ts';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const [w1, w2] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-  try { return { code: await main(args), out, err }; } finally { process.stdout.write = w1; process.stderr.write = w2; }
-}
 
 test.serial('sg3 dataset: exit 0 and a summary line; 1 for a bad source; 2 for bad flags', async (t) => {
   const src = writeTree(tmp(t), { 'a.png': makePng(0, 8, 8, 3) });

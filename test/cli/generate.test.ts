@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { main } from '../../src/cli/program.ts';
+import { runMain as run } from './_main.ts';
 import { buildDiscriminator, buildGenerator, readSafetensors, saveCheckpoint, seedsToZ, tf, getF32 } from '../../src/index.ts';
 import { toUint8Nhwc } from '../../src/nets/sample.ts';
 import { readGoldenJson } from '../_golden.ts';
@@ -18,15 +18,6 @@ import { goldenConfigFile, goldenPath, goldenPlan, goldenSets, maxAbsDiff, store
 
 const dir = mkdtempSync(join(tmpdir(), 'sg3-generate-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const [w1, w2] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-  try { return { code: await main(args), out, err }; } finally { process.stdout.write = w1; process.stderr.write = w2; }
-}
 
 /** The config flags that make configs/stylegan3-t.yaml the golden T16 network. */
 function t16Flags(): string[] {

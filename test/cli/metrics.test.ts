@@ -8,7 +8,7 @@ import test from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.ts';
+import { runMain } from './_main.ts';
 import { buildDiscriminator, buildGenerator, loadConfig, planExperiment, saveNetwork } from '../../src/index.ts';
 import { RunDirectory } from '../../src/train/run/index.ts';
 import { readGoldenJson } from '../_golden.ts';
@@ -17,14 +17,7 @@ import { goldenConfigFile, goldenPath, goldenPlan, goldenSets, useBackend } from
 const dir = mkdtempSync(join(tmpdir(), 'sg3-metrics-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const [w1, w2] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-  try { return { code: await main(['metrics', ...args]), out, err }; } finally { process.stdout.write = w1; process.stderr.write = w2; }
-}
+const run = (args: string[]) => runMain(['metrics', ...args]);
 
 /** configs/stylegan3-t.yaml made the golden T16 network, with its weights. */
 function t16(): string[] {

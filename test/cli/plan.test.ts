@@ -1,22 +1,13 @@
 // `sg3 plan` through the real program: the table, --json, --set/--profile and the error exits.
 import test from 'ava';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.ts';
+import { runMain as run } from './_main.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { parsePlan, planExperiment } from '../../src/plan/index.ts';
 import { REPO_ROOT } from '../_golden.ts';
 
 const T = join(REPO_ROOT, 'configs', 'stylegan3-t.yaml');
 const A = join(REPO_ROOT, 'configs', 'stylegan2.yaml');
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const [w1, w2] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-  try { return { code: await main(args), out, err }; } finally { process.stdout.write = w1; process.stderr.write = w2; }
-}
 
 test.serial('sg3 plan cfg=stylegan3-t profile=smoke: the schedule table, D and the cost', async (t) => {
   const r = await run(['plan', T, '--profile', 'smoke']);

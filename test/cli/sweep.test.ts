@@ -3,25 +3,8 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.ts';
+import { runMain as sg3 } from './_main.ts';
 import { tempDir, writeExperiment } from '../sweep/_helpers.ts';
-
-/** Run main() with stdout and stderr captured (serial tests only: it swaps the process streams). */
-async function sg3(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const { stdout, stderr } = process;
-  const writeOut = stdout.write;
-  const writeErr = stderr.write;
-  stdout.write = ((s: string) => { out += s; return true; }) as typeof stdout.write;
-  stderr.write = ((s: string) => { err += s; return true; }) as typeof stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    stdout.write = writeOut;
-    stderr.write = writeErr;
-  }
-}
 
 test.serial('--dry-run lists cells, flags, actions and cost, and writes nothing', async (t) => {
   const runs = join(tempDir(t), 'runs');

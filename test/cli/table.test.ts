@@ -4,26 +4,10 @@ import test, { type ExecutionContext } from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { main } from '../../src/cli/program.ts';
+import { runMain as sg3 } from './_main.ts';
 import { expandCells, loadExperiment } from '../../src/sweep/index.ts';
 import { tempDir, writeExperiment } from '../sweep/_helpers.ts';
 import { fakeRun } from '../report/_runs.ts';
-
-async function sg3(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const { stdout, stderr } = process;
-  const writeOut = stdout.write;
-  const writeErr = stderr.write;
-  stdout.write = ((s: string) => { out += s; return true; }) as typeof stdout.write;
-  stderr.write = ((s: string) => { err += s; return true; }) as typeof stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    stdout.write = writeOut;
-    stderr.write = writeErr;
-  }
-}
 
 function setup(t: ExecutionContext) {
   const dir = tempDir(t, 'sg3-table-cli-');

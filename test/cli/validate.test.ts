@@ -4,29 +4,12 @@ import test from 'ava';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../src/cli/program.ts';
+import { runMain as run } from './_main.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { REPO_ROOT } from '../_golden.ts';
 
 const BAD = 'test/fixtures/bad';
 const CONFIGS = readdirSync(join(REPO_ROOT, 'configs')).filter((f) => f.endsWith('.yaml')).map((f) => `configs/${f}`);
-
-/** Run main() with stdout and stderr captured (serial tests only: it swaps the process streams). */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const { stdout, stderr } = process;
-  const writeOut = stdout.write;
-  const writeErr = stderr.write;
-  stdout.write = ((s: string) => { out += s; return true; }) as typeof stdout.write;
-  stderr.write = ((s: string) => { err += s; return true; }) as typeof stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    stdout.write = writeOut;
-    stderr.write = writeErr;
-  }
-}
 
 process.chdir(REPO_ROOT);  // error lines name files relative to the working directory
 const cases = readdirSync(join(REPO_ROOT, BAD)).filter((f) => f.endsWith('.yaml') && !f.startsWith('_')).sort();
