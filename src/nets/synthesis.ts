@@ -60,7 +60,8 @@ export class SynthesisNetwork {
       let img: tf.Tensor4D | null = null;
       this.layers.forEach((layer, i) => {
         const l = layer.plan;
-        x = layer.forward(x, rows[l.w_index]!, run);
+        // Each layer draws its own noise: one seed for all layers would give same-size layers identical noise.
+        x = layer.forward(x, rows[l.w_index]!, { ...run, noiseSeed: layerNoiseSeed(run.noiseSeed, i) });
         this.record(acts, this.moduleName(l.official_name, l.name), x);
         const skip = this.skips[i];
         if (skip) img = this.accumulate(img, skip.forward(x, rows[skip.plan.w_index]!), acts, skip.plan.name);
@@ -98,4 +99,14 @@ export class SynthesisNetwork {
     for (const l of this.layers) l.dispose();
     this.skipFilter?.dispose();
   }
+}
+
+/** A distinct, deterministic seed per layer from the call's seed (undefined stays unseeded). */
+export function layerNoiseSeed(seed: number | undefined, layerIndex: number): number | undefined {
+  if (seed === undefined) return undefined;
+  // 32-bit mix (multiplier from splitmix32) so nearby call seeds do not give overlapping layer seeds.
+  let h = (seed ^ Math.imul(layerIndex + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }

@@ -8,6 +8,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import { buildDiscriminator, buildGenerator, generatorParams, discriminatorParams, loadConfig, makeTransform, planExperiment, tf, type Plan } from '../../src/index.ts';
 import { REPO_ROOT } from '../_golden.ts';
+import { layerNoiseSeed } from '../../src/nets/synthesis.ts';
 import { useBackend } from './_helpers.ts';
 
 const ROWS: Record<string, string> = {
@@ -62,6 +63,14 @@ test.serial('row=A noise modes: const is deterministic, random varies with the s
   t.notDeepEqual(run('none'), run('const'));
   t.notDeepEqual(run('none'), run('random', 1));
   G.dispose();
+});
+
+test('layerNoiseSeed: distinct per layer and per call seed, deterministic, undefined stays unseeded', (t) => {
+  const seeds = new Set<number>();
+  for (const call of [0, 1, 2]) for (let layer = 0; layer < 16; layer++) seeds.add(layerNoiseSeed(call, layer)!);
+  t.is(seeds.size, 3 * 16);
+  t.is(layerNoiseSeed(7, 3), layerNoiseSeed(7, 3));
+  t.is(layerNoiseSeed(undefined, 3), undefined);
 });
 
 test.serial('row=T input transform: a translate+rotate transform changes the image; the identity restores it exactly', (t) => {
