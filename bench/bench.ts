@@ -1,88 +1,172 @@
 /**
- * `npm run bench [-- --backend wasm|cpu|... --runs N --batch N]`: generator forward time per image
- * for rows T and R at 32x32 and 64x64 with the `small` profile's channels, on the chosen backend
- * (default: the config's runtime.backend, i.e. auto). Median of N timed runs after one warm-up;
- * each run is mapping + synthesis of one batch, synchronised by reading the image back. Prints wall
- * time and this process's CPU time per image: on a shared machine the CPU time is the steadier number
- * (wasm runs on one thread, so CPU time ~ wall time on an idle machine). Then EQ throughput and
- * training-step images/s for T and R at the small profile (bench/train-step.ts; --train-steps N).
+ * `npm run bench [-- flags]`: training-speed benchmark on the active backend (not a test).
+ *
+ *   npm run bench                                   # both rows, both settings, EQ, decode
+ *   npm run bench -- --official /path/to/stylegan3  # + the official code side by side, ratios
+ *   npm run bench -- --memory [--memory-steps 200]  # small profile: tensors and RSS over steps
+ *
+ * For rows T and R at the settings `small` and `official-32` (bench/settings.ts), the cases of
+ * bench/train-step.ts (G_forward, G_phase, D_phase, R1_phase, iteration) on the real training
+ * code; `step` = iteration + R1_phase / 16 (Dreg every 16 steps, the official ratio). Median of
+ * --runs (default 5) after --warmup (1). With --official DIR, bench/official.py times the official
+ * code (torch, --official-threads 2, reference CPU ops) on the same setting right after ours, and
+ * the table shows ours/official per case. Then EQ-T/EQ-R and dataset decode images/s.
+ * Writes bench/results.json (see `FLOPS_NOTE` for what GFLOP/s counts).
+ * Other flags: --rows T,R  --settings small,official-32  --official-settings official-32
+ * --backend wasm  --eq-num 8  --decode-num 256  --no-extras.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildGenerator, initBackend, loadConfig, planExperiment, tf, type BackendInfo } from '../src/index.ts';
+import { initBackend, tf } from '../src/index.ts';
+import { describeBackend } from '../src/backend/init.ts';
 import type { BackendName } from '../src/config/index.ts';
-import { benchTrainStep } from './train-step.ts';
-import { computeGeneratorMetrics } from '../src/metrics/generator-metrics.ts';
+import type { Plan } from '../src/plan/types.ts';
+import { benchDecode, benchEquivariance, type Throughput } from './extras.ts';
+import { measureGemmPeak } from './kernels.ts';
+import { runOfficial, type OfficialResult } from './official-run.ts';
+import { benchConfig, ROWS, SETTINGS, type Row, type Setting } from './settings.ts';
+import { memoryRun, SESSION_CASES, timeCases, withSession, type Samples, type SessionCase } from './train-step.ts';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
-const CASES = [
-  { row: 'T', file: 'configs/stylegan3-t.yaml', res: 32 },
-  { row: 'T', file: 'configs/stylegan3-t.yaml', res: 64 },
-  { row: 'R', file: 'configs/stylegan3-r.yaml', res: 32 },
-  { row: 'R', file: 'configs/stylegan3-r.yaml', res: 64 },
-];
+const OUT = join(ROOT, 'bench', 'results.json');
+const FLOPS_NOTE = 'forward FLOPs of the planner (plan.cost.flops_per_image: convolutions, FC layers, modulation, '
+  + 'FIR filtering as an efficient implementation does it; not element-wise ops) x batch; a backward pass counts 2x its '
+  + 'forward: G_phase 3(G+D), D_phase G + 2*3D, R1_phase 6D (forward, input gradient, and the gradient of both), '
+  + 'iteration G_phase + D_phase, step iteration + R1_phase/16';
+
+type Phase = SessionCase | 'step';
+interface Case { row: Row; setting: Setting; phase: Phase; seconds_median: number; cpu_seconds_median: number; images_per_s: number; gflops: number }
+interface Compared extends Case { official_seconds_median: number; official_cpu_seconds_median: number; ratio: number; cpu_ratio: number }
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const list = <T extends string>(name: string, fallback: T[]) => arg(name, fallback.join(',')).split(',') as T[];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-async function main(): Promise<void> {
-  const runs = Number(arg('runs', '5'));
-  const batch = Number(arg('batch', '4'));
-  let info: BackendInfo | null = null;
-  console.log(`row  res  channels(L0)  params(G)   wall ms/image  cpu ms/image   (median of ${runs}, batch ${batch})`);
-  for (const c of CASES) {
-    const cfg = loadConfig(join(ROOT, c.file), { profile: 'small', set: [`data.resolution=${c.res}`] });
-    info ??= await initBackend(arg('backend', cfg.runtime.backend) as BackendName);
-    const plan = planExperiment(cfg);
-    const G = buildGenerator(plan, { seed: 0 });
-    const z = tf.randomNormal([batch, plan.mapping.z_dim], 0, 1, 'float32', 1) as tf.Tensor2D;
-    const once = () => {
-      const t0 = performance.now(), c0 = process.cpuUsage();
-      tf.tidy(() => G.forward(z).dataSync());
-      const c1 = process.cpuUsage(c0);
-      return { wall: performance.now() - t0, cpu: (c1.user + c1.system) / 1000 };
-    };
-    once(); // warm-up: kernel setup, first-call allocations
-    const times = Array.from({ length: runs }, once);
-    const wall = median(times.map((r) => r.wall)) / batch, cpu = median(times.map((r) => r.cpu)) / batch;
-    console.log(`${c.row.padEnd(4)} ${String(c.res).padEnd(4)} ${String(plan.synthesis.layers[0]!.in_channels).padEnd(13)} ${String(plan.cost.params.g_total).padEnd(11)} ${wall.toFixed(1).padEnd(14)} ${cpu.toFixed(1)}`);
-    z.dispose();
-    G.dispose();
-  }
-  console.log(`backend: ${info!.name} (${info!.package}${info!.simd ? ', SIMD' : ''}${info!.threads ? `, ${info!.threads} thread(s)` : ''})`);
-  await benchEquivariance(Number(arg('eq-num', '8')), Number(arg('eq-res', '32')));
-  await benchTrainStep(ROOT, Number(arg('train-steps', '3')));
+/** FLOPs of one run of a case (see FLOPS_NOTE). */
+function caseFlops(plan: Plan, phase: Phase): number {
+  const { g_total: g, d } = plan.cost.flops_per_image;
+  const per: Record<Phase, number> = {
+    G_forward: g, G_phase: 3 * (g + d), D_phase: g + 6 * d, R1_phase: 6 * d,
+    iteration: 3 * (g + d) + g + 6 * d, step: 3 * (g + d) + g + 6 * d + (6 * d) / 16,
+  };
+  return per[phase] * plan.training.batch;
 }
 
-/**
- * EQ-T (integer) and EQ-R throughput, images/s, for rows T and R (small profile channels) at
- * `res`: `num` images each through computeGeneratorMetrics (official batch 4: two G forwards per
- * batch plus the image-space ops). CPU time is reported too, since the machine may be shared.
- * Flags: --eq-num N (default 8), --eq-res R (default 32).
- */
-async function benchEquivariance(num: number, res: number): Promise<void> {
-  console.log(`\nequivariance, ${num} images per metric at ${res}x${res}: images/s wall (images/s per CPU-second)`);
-  for (const c of CASES.filter((k) => k.res === CASES[0]!.res)) { // one case per row
-    const plan = planExperiment(loadConfig(join(ROOT, c.file), { profile: 'small', set: [`data.resolution=${res}`] }));
-    const G = buildGenerator(plan, { seed: 0 });
-    const cells: string[] = [];
-    for (const name of [`eqt_int@${num}`, `eqr@${num}`]) {
-      const [t0, c0] = [performance.now(), process.cpuUsage()];
-      await computeGeneratorMetrics(G, [name], { seed: 0 });
-      const wall = (performance.now() - t0) / 1000;
-      const cpu = process.cpuUsage(c0);
-      cells.push(`${name.split('@')[0]} ${(num / wall).toFixed(2)} (${(num / ((cpu.user + cpu.system) / 1e6)).toFixed(2)})`);
+/** Medians of every case plus the derived `step` = iteration + R1_phase / 16. */
+function summarise(row: Row, setting: Setting, plan: Plan, samples: Map<SessionCase, Samples> | Partial<Record<SessionCase, Samples>>): Case[] {
+  const get = (c: SessionCase) => (samples instanceof Map ? samples.get(c) : samples[c]);
+  const med: Partial<Record<Phase, [number, number]>> = {};
+  for (const c of SESSION_CASES) { const s = get(c); if (s) med[c] = [median(s.wall), median(s.cpu)]; }
+  if (med.iteration && med.R1_phase) med.step = [med.iteration[0] + med.R1_phase[0] / 16, med.iteration[1] + med.R1_phase[1] / 16];
+  return (Object.entries(med) as [Phase, [number, number]][]).map(([phase, [wall, cpu]]) => ({
+    row, setting, phase, seconds_median: wall, cpu_seconds_median: cpu,
+    images_per_s: plan.training.batch / wall, gflops: caseFlops(plan, phase) / wall / 1e9,
+  }));
+}
+
+function compare(ours: Case[], official: Case[]): Compared[] {
+  return ours.flatMap((o) => {
+    const f = official.find((x) => x.phase === o.phase);
+    return f ? [{ ...o, official_seconds_median: f.seconds_median, official_cpu_seconds_median: f.cpu_seconds_median, ratio: o.seconds_median / f.seconds_median, cpu_ratio: o.cpu_seconds_median / f.cpu_seconds_median }] : [];
+  });
+}
+
+const f = (v: number, w: number, d = 2) => v.toFixed(d).padStart(w);
+
+function printRow(c: Case, peak: number | null, cmp?: Compared): void {
+  const pct = peak ? `${f((100 * c.gflops) / peak, 5, 0)}%` : '     -';
+  const off = cmp ? `${f(cmp.official_seconds_median, 9)} ${f(cmp.official_cpu_seconds_median, 7)}  ${f(cmp.ratio, 6)} ${f(cmp.cpu_ratio, 6)}` : '';
+  console.log(`${c.setting.padEnd(12)}${c.row.padEnd(4)}${c.phase.padEnd(11)}${f(c.seconds_median, 8, 3)} ${f(c.cpu_seconds_median, 7)} ${f(c.images_per_s, 7)} ${f(c.gflops, 8, 1)} ${pct}  ${off}`);
+}
+
+async function runSetting(row: Row, setting: Setting, o: Options): Promise<{ cases: Case[]; compared: Compared[]; official?: OfficialResult | { error: string }; gParams: number }> {
+  const config = benchConfig(ROOT, row, setting);
+  const { cases, plan } = await withSession(config, async (s, plan) => ({ cases: summarise(row, setting, plan, await timeCases(s, SESSION_CASES, o.runs, o.warmup)), plan }));
+  if (!o.official || !o.officialSettings.includes(setting)) return { cases, compared: [], gParams: plan.cost.params.g_total };
+  const official = runOfficial(ROOT, o.official, row, config, { runs: o.runs, warmup: o.warmup, threads: o.officialThreads, cases: SESSION_CASES });
+  const compared = 'error' in official ? [] : compare(cases, summarise(row, setting, plan, official.cases));
+  return { cases, compared, official, gParams: plan.cost.params.g_total };
+}
+
+interface Options { runs: number; warmup: number; official: string | null; officialSettings: Setting[]; officialThreads: number }
+
+async function main(): Promise<void> {
+  const o: Options = {
+    runs: Number(arg('runs', '5')), warmup: Number(arg('warmup', '1')), official: flag('official') ? arg('official', '') : null,
+    officialSettings: list<Setting>('official-settings', ['official-32']), officialThreads: Number(arg('official-threads', '2')),
+  };
+  const info = await initBackend(arg('backend', 'wasm') as BackendName);
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg_start: loadavg() };
+  console.log(`${machine.cpu}, ${machine.cores} cores (load ${loadavg().map((x) => x.toFixed(1)).join(' ')}); backend ${describeBackend(info)}`);
+  if (flag('memory')) return memoryMode(info, machine);
+  let peak: { wall: number; cpu: number } | null = null;
+  try { peak = measureGemmPeak([1024, 2048]); } catch (e) { console.log(`GEMM peak: not measured (${(e as Error).message})`); }
+  if (peak) console.log(`GEMM peak (native addon): ${peak.wall.toFixed(1)} GFLOP/s wall, ${peak.cpu.toFixed(1)} GFLOP per CPU-second`);
+  console.log(`\nmedian of ${o.runs} after ${o.warmup} warm-up; step = iteration + R1_phase/16${o.official ? `; official: torch, ${o.officialThreads} threads` : ''}`);
+  console.log(`setting     row phase         wall s   cpu s   img/s  GFLOP/s %peak  ${o.official ? 'official s   cpu s   ratio cpu-ratio' : ''}`);
+  const cases: Case[] = [], compared: Compared[] = [], official: Record<string, unknown>[] = [];
+  let smallPeakRssMb: number | null = null;
+  for (const setting of list<Setting>('settings', SETTINGS)) {
+    for (const row of list<Row>('rows', ROWS)) {
+      try {
+        const r = await runSetting(row, setting, o);
+        cases.push(...r.cases);
+        compared.push(...r.compared);
+        for (const c of r.cases) printRow(c, peak?.wall ?? null, r.compared.find((x) => x.phase === c.phase));
+        if (r.official) {
+          official.push({ row, setting, ...r.official, our_g_params: r.gParams });
+          if ('error' in r.official) console.log(`  official ${row} ${setting}: skipped (${r.official.error})`);
+          else if (r.official.g_params !== r.gParams) console.log(`  WARNING: official G has ${r.official.g_params} parameters, ours ${r.gParams}`);
+        }
+      } catch (e) {
+        console.log(`${setting.padEnd(12)}${row.padEnd(4)}failed: ${String((e as Error).message ?? e).split('\n')[0]}`);
+        official.push({ row, setting, error: `ours failed: ${String((e as Error).message ?? e).split('\n')[0]}` });
+      }
     }
-    console.log(`${c.row.padEnd(4)} ${cells.join('   ')}`);
-    G.dispose();
+    if (setting === 'small') smallPeakRssMb = process.resourceUsage().maxRSS / 1024;
   }
+  if (smallPeakRssMb != null) console.log(`peak RSS after the small profile runs: ${smallPeakRssMb.toFixed(0)} MB`);
+  const extras: Throughput[] = [];
+  if (!flag('no-extras')) {
+    for (const row of ROWS) extras.push(...(await benchEquivariance(ROOT, row, Number(arg('eq-num', '8')))));
+    extras.push(await benchDecode(Number(arg('decode-num', '256'))));
+    console.log('\nthroughput (small profile, 32x32): images/s wall (per CPU-second)');
+    for (const t of extras) console.log(`${(t.row ? `${t.row} ` : '').padEnd(3)}${t.name.padEnd(16)}${f(t.images_per_s, 9)} (${t.images_per_cpu_s.toFixed(2)})`);
+  }
+  writeFileSync(OUT, JSON.stringify({
+    date: new Date().toISOString(), machine: { ...machine, loadavg_end: loadavg() }, backend: describeBackend(info),
+    gemm_peak_gflops: peak, flops_note: FLOPS_NOTE, runs: o.runs, warmup: o.warmup,
+    peak_rss_mb_small: smallPeakRssMb, cases, official_comparison: compared, official, extras,
+  }, null, 2) + '\n');
+  console.log(`\nwrote ${OUT}`);
+}
+
+/** --memory: whole steps of the small profile, tensors and RSS every --memory-every steps. */
+async function memoryMode(info: Awaited<ReturnType<typeof initBackend>>, machine: object): Promise<void> {
+  const steps = Number(arg('memory-steps', '200')), every = Number(arg('memory-every', '10'));
+  const memory: Record<string, unknown>[] = [];
+  for (const row of list<Row>('rows', ROWS)) {
+    console.log(`\n${row} small: ${steps} steps (Dreg every 16); step tensors tfjs-MB RSS-MB`);
+    const samples = await withSession(benchConfig(ROOT, row, 'small'), (s) => memoryRun(s, steps, every, (m) =>
+      console.log(`${String(m.step).padStart(5)} ${String(m.tensors).padStart(7)} ${f(m.wasmBytes / 2 ** 20, 8, 1)} ${f(m.rssMb, 7, 0)}`)));
+    const first = samples[0]!, last = samples[samples.length - 1]!;
+    console.log(`${row}: tensors ${first.tensors} -> ${last.tensors}, RSS ${first.rssMb.toFixed(0)} -> ${last.rssMb.toFixed(0)} MB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    memory.push({ row, setting: 'small', steps, samples, tensors_growth: last.tensors - first.tensors, rss_growth_mb: last.rssMb - first.rssMb, peak_rss_mb: process.resourceUsage().maxRSS / 1024 });
+  }
+  const prev = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) : {};
+  writeFileSync(OUT, JSON.stringify({ ...prev, memory: { date: new Date().toISOString(), machine, backend: describeBackend(info), runs: memory } }, null, 2) + '\n');
+  console.log(`\nwrote ${OUT} (memory)`);
 }
 
 await main();
+tf.disposeVariables();

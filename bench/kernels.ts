@@ -10,13 +10,14 @@
  *    share of the GEMM peak, by wall time and by CPU time (GFLOP per CPU-second, all threads).
  * Each measurement stops after ~0.6 s (0.2 s with --quick) so a run stays short on a shared machine.
  */
+import { pathToFileURL } from 'node:url';
 import { tf, initBackend } from '../src/backend/index.ts';
 import { loadAddon, registerNativeKernels, unregisterNativeKernels, nativeKernelInfo } from '../src/backend/native/index.ts';
 
 const quick = process.argv.includes('--quick');
 const BUDGET_S = quick ? 0.2 : 0.6;
 
-interface Timing { wall: number; cpu: number }  // seconds; cpu sums all threads of the process
+export interface Timing { wall: number; cpu: number }  // seconds; cpu sums all threads of the process
 
 /**
  * Best wall time and best CPU time (s) of repeated calls of fn, after one warm-up call, within the
@@ -37,7 +38,8 @@ function best(fn: () => void, maxReps = 20): Timing {
   return t;
 }
 
-function gemmPeak(n: number): Timing {
+/** GFLOP/s (wall) and GFLOP per CPU-second of the addon's GEMM on one n^3 problem. */
+export function gemmPeak(n: number): Timing {
   const { addon } = loadAddon();
   const a = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
   const b = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
@@ -54,6 +56,17 @@ const SHAPES: Shape[] = [
   { name: 'dw 1x12 [4,72,72,128]', x: [4, 72, 72, 128], f: [1, 12, 128, 1], s: 1, depthwise: true },
   { name: 'dw 12x1 s2 [4,72,72,128]', x: [4, 72, 72, 128], f: [12, 1, 128, 1], s: 2, depthwise: true },
 ];
+
+/**
+ * The machine's GEMM peak: the better of the addon's GEMM at each size (wall GFLOP/s and GFLOP per
+ * CPU-second). 2048^3 streams 48 MB, so memory traffic from other processes on a shared machine
+ * weighs more on it than on 1024^3. `log` receives one line per size.
+ */
+export function measureGemmPeak(sizes: number[] = [1024, 2048], log: (line: string) => void = () => {}): Timing {
+  const peaks = sizes.map((n) => ({ n, ...gemmPeak(n) }));
+  for (const p of peaks) log(`GEMM ${p.n}^3 (native): ${p.wall.toFixed(1)} GFLOP/s wall, ${p.cpu.toFixed(1)} GFLOP per CPU-second`);
+  return { wall: Math.max(...peaks.map((p) => p.wall)), cpu: Math.max(...peaks.map((p) => p.cpu)) };
+}
 
 function kernelsOf(s: Shape): [string, number, () => tf.Tensor][] {
   const x = tf.randomUniform(s.x, -1, 1), f = tf.randomUniform(s.f, -1, 1);
@@ -83,12 +96,7 @@ async function main(): Promise<void> {
   if (!reg.ok) throw new Error(reg.reason);
   const info = nativeKernelInfo()!;
   console.log(`native: ${info.isa}, ${info.threads} threads, ${info.compiled ? `compiled in ${info.buildSeconds.toFixed(1)} s` : 'from cache'}`);
-  // The peak: the better of two large square GEMMs (2048^3 streams 48 MB, so memory traffic
-  // from other processes on a shared machine weighs more on it than on 1024^3).
-  const sizes = quick ? [1024] : [1024, 2048];
-  const peaks = sizes.map((n) => ({ n, ...gemmPeak(n) }));
-  for (const p of peaks) console.log(`GEMM ${p.n}^3 (native): ${p.wall.toFixed(1)} GFLOP/s wall, ${p.cpu.toFixed(1)} GFLOP per CPU-second`);
-  const peak = { wall: Math.max(...peaks.map((p) => p.wall)), cpu: Math.max(...peaks.map((p) => p.cpu)) };
+  const peak = measureGemmPeak(quick ? [1024] : [1024, 2048], (line) => console.log(line));
   console.log(`GEMM peak: ${peak.wall.toFixed(1)} GFLOP/s wall, ${peak.cpu.toFixed(1)} GFLOP per CPU-second\n`);
   console.log('shape                               kernel       wasm ms native ms speed-up  GFLOP/s  %peak  GFLOP/cpu-s  %peak');
   const f1 = (v: number, w: number) => v.toFixed(1).padStart(w);
@@ -105,4 +113,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run as a script (not when bench.ts imports measureGemmPeak).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -1,54 +1,115 @@
 /**
- * Training throughput for `npm run bench`: images/s of one training iteration (official batch_idx:
- * every due phase, G_ema update) for rows T and R at the `small` profile, through the real loop
- * (src/train/step.ts) on a session in a temporary run directory. The first step (which also runs
- * Dreg, lazily every 16 steps) is the warm-up; the median of the next `steps` is reported, wall
- * and CPU time (the machine may be shared).
+ * Timings of one training session for `npm run bench`: the cases of one (row, setting), each the
+ * real code path of the loop on a session in a temporary run directory (the backend must already
+ * be initialised):
+ *
+ *   G_forward  G.forward(z) (mapping + synthesis), read back
+ *   G_phase    the G phase (Gmain: G forward + D forward + backward to G, Adam step) — runPhase
+ *   D_phase    Dmain (G forward with update_emas, D forward+backward on fakes and reals, Adam step)
+ *   R1_phase   Dreg (D forward, input gradient, its gradient to D's weights, gain 16, Adam step)
+ *   iteration  runStep on a batch index where Dreg is not due: data fetch, Gmain, Dmain, G_ema
+ *
+ * A case runs `warmup` untimed times, then `runs` timed ones (wall and this process's CPU time, all
+ * threads). `memoryRun` instead runs whole steps (Dreg every 16 as the loop does) and samples the
+ * tensor count and RSS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, planExperiment } from '../src/index.ts';
+import { planExperiment, tf } from '../src/index.ts';
+import type { ResolvedConfig } from '../src/config/index.ts';
+import type { Plan } from '../src/plan/types.ts';
 import { RunDirectory } from '../src/train/run/index.ts';
-import { createSession, disposeSession } from '../src/train/session.ts';
-import { runStep } from '../src/train/step.ts';
+import { createSession, disposeSession, type Session } from '../src/train/session.ts';
+import { phaseLatents, realRounds, runPhase, runStep } from '../src/train/step.ts';
 
-const ROWS = [
-  { row: 'T', file: 'configs/stylegan3-t.yaml' },
-  { row: 'R', file: 'configs/stylegan3-r.yaml' },
-];
+export type SessionCase = 'G_forward' | 'G_phase' | 'D_phase' | 'R1_phase' | 'iteration';
+export const SESSION_CASES: SessionCase[] = ['G_forward', 'G_phase', 'D_phase', 'R1_phase', 'iteration'];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
+export interface Samples { wall: number[]; cpu: number[] }  // seconds per timed run
 
-/** Prints one line per row; the backend must already be initialised. */
-export async function benchTrainStep(root: string, steps: number): Promise<void> {
-  console.log(`\ntraining step, small profile (32x32, batch 4), median of ${steps} after a warm-up step: images/s wall (images/s per CPU-second)`);
-  for (const r of ROWS) {
-    const config = loadConfig(join(root, r.file), { profile: 'small' });
-    const plan = planExperiment(config);
-    const runsDir = mkdtempSync(join(tmpdir(), 'sg3-bench-'));
-    const runDir = RunDirectory.create({ config, plan, runsDir, log: { format: 'json', stderr: false }, command: ['bench'] });
+/** Runs `fn` with a session on `config` in a throw-away run directory. */
+export async function withSession<T>(config: ResolvedConfig, fn: (s: Session, plan: Plan) => Promise<T>): Promise<T> {
+  const plan = planExperiment(config);
+  const runsDir = mkdtempSync(join(tmpdir(), 'sg3-bench-'));
+  const runDir = RunDirectory.create({ config, plan, runsDir, log: { format: 'json', stderr: false }, command: ['bench'] });
+  try {
     const s = await createSession({ config, plan, runDir, resume: null, resumeFrom: null, backendName: 'wasm', isTTY: false, logFormat: 'json', shouldStop: () => false });
     try {
-      await runStep(s);
-      const wall: number[] = [], cpu: number[] = [];
-      for (let i = 0; i < steps; i++) {
-        const [t0, c0] = [performance.now(), process.cpuUsage()];
-        await runStep(s);
-        const c = process.cpuUsage(c0);
-        wall.push((performance.now() - t0) / 1000);
-        cpu.push((c.user + c.system) / 1e6);
-      }
-      const batch = plan.training.batch;
-      const phases = plan.training.phases.filter((p) => p.interval === 1).map((p) => p.name).join('+');
-      console.log(`${r.row.padEnd(4)} ${(batch / median(wall)).toFixed(2).padStart(6)} (${(batch / median(cpu)).toFixed(2)})   ${median(wall).toFixed(2)} s/step, phases ${phases}`);
+      return await fn(s, plan);
     } finally {
       disposeSession(s);
-      runDir.close('done');
-      rmSync(runsDir, { recursive: true, force: true });
+    }
+  } finally {
+    runDir.close('done');
+    rmSync(runsDir, { recursive: true, force: true });
+  }
+}
+
+async function sample(fn: () => Promise<void> | void, runs: number, warmup: number): Promise<Samples> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const out: Samples = { wall: [], cpu: [] };
+  for (let i = 0; i < runs; i++) {
+    const [t0, c0] = [performance.now(), process.cpuUsage()];
+    await fn();
+    const c = process.cpuUsage(c0);
+    out.wall.push((performance.now() - t0) / 1000);
+    out.cpu.push((c.user + c.system) / 1e6);
+  }
+  return out;
+}
+
+/** One phase of the plan on a fresh batch and fresh latents (runPhase does the Adam step). */
+async function phaseOnce(s: Session, pick: (terms: string[]) => boolean): Promise<void> {
+  const phase = s.training.phases.find((p) => pick(p.terms));
+  if (!phase) throw new Error(`bench: the plan has no such phase (got ${s.training.phases.map((p) => p.name).join(', ')})`);
+  const reals = realRounds(await s.loader.next(), s.training.accumulation_rounds);
+  const zs = phaseLatents(s, s.training.accumulation_rounds);
+  try {
+    runPhase(s, phase, reals, zs);
+  } finally {
+    for (const t of [...reals, ...zs]) t.dispose();
+  }
+}
+
+/** Times the given cases on one session; returns the samples by case. */
+export async function timeCases(s: Session, cases: SessionCase[], runs: number, warmup: number): Promise<Map<SessionCase, Samples>> {
+  const out = new Map<SessionCase, Samples>();
+  const batch = s.training.batch;
+  const run: Record<SessionCase, () => Promise<void> | void> = {
+    G_forward: () => {
+      const z = tf.randomNormal([batch, s.plan.mapping.z_dim], 0, 1, 'float32', out.size + 1) as tf.Tensor2D;
+      tf.tidy(() => { s.G.forward(z).dataSync(); });
+      z.dispose();
+    },
+    G_phase: () => phaseOnce(s, (t) => t.includes('Gmain')),
+    D_phase: () => phaseOnce(s, (t) => t.includes('Dgen')),
+    R1_phase: () => phaseOnce(s, (t) => t.includes('Dr1')),
+    iteration: async () => {
+      const dreg = s.training.phases.find((p) => p.terms.includes('Dr1'));
+      if (dreg && s.step % dreg.interval === 0) s.step += 1;   // a batch index where Dreg is not due
+      await runStep(s);
+    },
+  };
+  for (const c of cases) out.set(c, await sample(run[c], runs, warmup));
+  return out;
+}
+
+export interface MemorySample { step: number; tensors: number; wasmBytes: number; rssMb: number }
+
+/**
+ * Whole training steps as the loop runs them (Dreg every 16), sampling every `every` steps the
+ * tfjs tensor count, the bytes tfjs holds, and the process RSS (after the first step: warm-up).
+ */
+export async function memoryRun(s: Session, steps: number, every: number, onSample: (m: MemorySample) => void): Promise<MemorySample[]> {
+  const out: MemorySample[] = [];
+  for (let i = 1; i <= steps; i++) {
+    await runStep(s);
+    if (i === 1 || i % every === 0 || i === steps) {
+      const m = { step: i, tensors: tf.memory().numTensors, wasmBytes: tf.memory().numBytes, rssMb: process.memoryUsage().rss / 2 ** 20 };
+      out.push(m);
+      onSample(m);
     }
   }
+  return out;
 }

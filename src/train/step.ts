@@ -24,7 +24,7 @@ export class NonFiniteLossError extends RunError {
 }
 
 /** Reals as float32 NCHW rounds [batch_per_step, C, H, W]. */
-function realRounds(batch: Batch, rounds: number): tf.Tensor4D[] {
+export function realRounds(batch: Batch, rounds: number): tf.Tensor4D[] {
   const { channels: c, resolution: r } = batch;
   return tf.tidy(() => {
     const x = tf.sub(tf.div(tf.tensor4d(Float32Array.from(batch.images), [batch.batch, c, r, r]), 127.5), 1) as tf.Tensor4D;
@@ -33,7 +33,7 @@ function realRounds(batch: Batch, rounds: number): tf.Tensor4D[] {
 }
 
 /** z for one phase: [batch, z_dim] standard normals from the loop's Rng, split into rounds. */
-function phaseLatents(s: Session, rounds: number): tf.Tensor2D[] {
+export function phaseLatents(s: Session, rounds: number): tf.Tensor2D[] {
   const { batch } = s.training;
   const zDim = s.plan.mapping.z_dim;
   return tf.tidy(() => tf.split(tf.tensor2d(Float32Array.from(s.rng.normals(batch * zDim)), [batch, zDim]), rounds, 0) as tf.Tensor2D[]);
@@ -73,7 +73,7 @@ export function accumulatePhase(
 }
 
 /** A phase of the session's step: accumulate over the rounds, then one optimizer step. */
-function runPhase(s: Session, phase: PhasePlan, reals: tf.Tensor4D[], zs: tf.Tensor2D[]): void {
+export function runPhase(s: Session, phase: PhasePlan, reals: tf.Tensor4D[], zs: tf.Tensor2D[]): void {
   if (phase.terms.length === 0) return;                                // official: nothing evaluated, no step
   const blurSigma = blurSigmaAt(s.curNimg, s.training);
   const rounds = reals.map((realImg, r) => ({ realImg, genZ: zs[r]!, gain: phase.gain, blurSigma }));
