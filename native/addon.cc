@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include "sg3native.h"
@@ -133,6 +134,81 @@ napi_value bind_bias_act(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Optional argument: null/undefined -> nullptr, else a typed array of at least `need` elements.
+template <typename T>
+T* optional_typed(napi_env env, napi_value v, napi_typedarray_type want, size_t need, const char* name) {
+  napi_valuetype t;
+  NAPI_OK(napi_typeof(env, v, &t));
+  return t == napi_null || t == napi_undefined ? nullptr : typed<T>(env, v, want, need, name);
+}
+
+size_t typed_length(napi_env env, napi_value v) {
+  size_t length = 0;
+  NAPI_OK(napi_get_typedarray_info(env, v, nullptr, &length, nullptr, nullptr, nullptr));
+  return length;
+}
+
+double number(napi_env env, napi_value v) {
+  double d = 0;
+  NAPI_OK(napi_get_value_double(env, v, &d));
+  return d;
+}
+
+// The plan of a filtered-lrelu call from (itab, ftab, gain, slope, clamp) at argv[first..].
+sg3::FlreluPlan flrelu_args(napi_env env, napi_value* argv, int first) {
+  const int32_t* itab = typed<int32_t>(env, argv[first], napi_int32_array, sg3::kFlreluHeader, "itab");
+  const float* ftab = typed<float>(env, argv[first + 1], napi_float32_array, 0, "ftab");
+  try {
+    return sg3::flrelu_plan(itab, typed_length(env, argv[first]), ftab, typed_length(env, argv[first + 1]),
+                            float(number(env, argv[first + 2])), float(number(env, argv[first + 3])), float(number(env, argv[first + 4])));
+  } catch (const std::invalid_argument& e) {
+    throw ArgError(e.what());
+  }
+}
+
+// flreluForward(x, b | null, itab, ftab, gain, slope, clamp, y, codes | null, masked)
+napi_value bind_flrelu_forward(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 10;
+    napi_value argv[10];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 10) throw ArgError("flreluForward expects (x, b, itab, ftab, gain, slope, clamp, y, codes, masked) (got " + std::to_string(argc) + " arguments)");
+    const sg3::FlreluPlan p = flrelu_args(env, argv, 2);
+    const size_t nx = size_t(p.N) * p.H * p.W * p.C, ny = size_t(p.N) * p.Ho * p.Wo * p.C, nc = size_t(p.N) * p.Th * p.Tw * p.C;
+    const float* x = typed<float>(env, argv[0], napi_float32_array, nx, "x");
+    const float* b = optional_typed<float>(env, argv[1], napi_float32_array, p.C, "b");
+    float* y = typed<float>(env, argv[7], napi_float32_array, ny, "y");
+    uint8_t* codes = optional_typed<uint8_t>(env, argv[8], napi_uint8_array, nc, "codes");
+    bool masked = false;
+    NAPI_OK(napi_get_value_bool(env, argv[9], &masked));
+    sg3::flrelu_forward(p, x, b, y, codes, masked);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
+// flreluBackward(dy, codes, itab, ftab, gain, slope, clamp, dx)
+napi_value bind_flrelu_backward(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 8;
+    napi_value argv[8];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 8) throw ArgError("flreluBackward expects (dy, codes, itab, ftab, gain, slope, clamp, dx) (got " + std::to_string(argc) + " arguments)");
+    const sg3::FlreluPlan p = flrelu_args(env, argv, 2);
+    const size_t nx = size_t(p.N) * p.H * p.W * p.C, ny = size_t(p.N) * p.Ho * p.Wo * p.C, nc = size_t(p.N) * p.Th * p.Tw * p.C;
+    const float* dy = typed<float>(env, argv[0], napi_float32_array, ny, "dy");
+    const uint8_t* codes = typed<uint8_t>(env, argv[1], napi_uint8_array, nc, "codes");
+    float* dx = typed<float>(env, argv[7], napi_float32_array, nx, "dx");
+    sg3::flrelu_backward(p, dy, codes, dx);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
 // info() -> { isa, threads }
 napi_value bind_info(napi_env env, napi_callback_info) {
   napi_value obj, isa, threads;
@@ -156,6 +232,8 @@ NAPI_MODULE_INIT() {
       {"depthwiseBackpropFilter", nullptr, bind<sg3::depthwise_backprop_filter, 'x', 'y', 'd', true>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gemm", nullptr, bind_gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"biasAct", nullptr, bind_bias_act, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"flreluForward", nullptr, bind_flrelu_forward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"flreluBackward", nullptr, bind_flrelu_backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, bind_info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

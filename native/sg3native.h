@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace sg3 {
 
@@ -78,6 +79,35 @@ void depthwise_backprop_filter(const ConvGeom& g, const float* x, const float* d
 // y[p, c] = act(y[p, c] + bias[c]) over rows*channels floats (bias may be nullptr), the epilogue of
 // a fused convolution. act: 0 linear, 1 relu, 2 relu6, 3 leaky relu with slope alpha.
 void bias_activation(float* y, const float* bias, size_t rows, int channels, int act, float alpha);
+
+// ---- fused filtered leaky ReLU (flrelu.cc) ----
+// A 1-D pass as a banded matrix: output o = sum_{j < count} coef[off + j] * input[s0 + j], with
+// `tab` holding one (s0, count, off) triple per output.
+struct FlPass {
+  int n_out, n_in;
+  const int32_t* tab;
+};
+// The int table the caller builds (src/backend/native/flrelu-plan.ts): a header of kFlreluHeader
+// values [N, H, W, C, Th, Tw, Ho, Wo, radial, dy, rows], then each pass as (n_out, n_in, triples):
+// xup [Tw x W], yup [Th x H], then xdown [Wo x Tw] and ydown [Ho x Th], or for a radial down
+// filter `rows` x passes [Wo x Tw] (row a adds to output row o the filtered input row o*dy + a).
+constexpr int kFlreluHeader = 11;
+struct FlreluPlan {
+  int N, H, W, C, Th, Tw, Ho, Wo, dy;
+  bool radial;
+  FlPass xup, yup, xdown, ydown;
+  std::vector<FlPass> rows;
+  const float* coef;
+  size_t ncoef;
+  float gain, slope, clamp;  // clamp < 0: none
+};
+// Parses and checks the tables (every entry in range); throws std::invalid_argument.
+FlreluPlan flrelu_plan(const int32_t* itab, size_t n, const float* coef, size_t ncoef, float gain, float slope, float clamp);
+// x [N,H,W,C] (+ b [C]) -> y [N,Ho,Wo,C]; codes [N,Th,Tw,C] bytes (0: > 0, 1: <= 0, 2: clamped) are
+// written when non-null; `masked` instead multiplies by gain * {1, slope, 0}[code] (a linear map).
+void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* y, uint8_t* codes, bool masked);
+// dy [N,Ho,Wo,C] -> dx [N,H,W,C] (the gradient w.r.t. x, and x + b), given the forward's codes.
+void flrelu_backward(const FlreluPlan& p, const float* dy, const uint8_t* codes, float* dx);
 
 // Name of the micro-kernel instruction set compiled in ("avx512", "avx2", "generic").
 const char* isa_name();

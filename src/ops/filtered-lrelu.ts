@@ -13,6 +13,7 @@
  * float32 results differ from the reference only by rounding.
  */
 import { tf } from '../backend/tf.ts';
+import { nativeFilteredLrelu, nativeFlreluApplies } from '../backend/native/index.ts';
 import { biasAct } from './bias-act.ts';
 import { filterSize, type FirFilter } from './fir.ts';
 import { parsePadding, type Padding } from './layout.ts';
@@ -84,9 +85,23 @@ export function lreluClamp(v: tf.Tensor, slope: number, clamp: number | null): t
   return op(v) as tf.Tensor;
 }
 
-/** Same steps and result as `filteredLreluRef`, on the fast path (see file header). */
+/**
+ * Same steps and result as `filteredLreluRef`, on the fastest path the backend has: the native
+ * fused kernel on wasm (backend/native/flrelu.ts: every step in one pass, a byte per up-sampled
+ * element kept for the gradient), else the tfjs composition (see file header).
+ */
 export function filteredLrelu(x: tf.Tensor4D, fu: FirFilter, fd: FirFilter, b: tf.Tensor | null, opts: FilteredLreluOptions = {}): tf.Tensor4D {
   const p = parse(x, fu, fd, b, opts, 'filteredLrelu');
+  if (nativeFlreluApplies(x, fu, fd)) return nativeFilteredLrelu(x, fu, fd, b, p);
+  return filteredLreluComposed(x, fu, fd, b, p);
+}
+
+/** The tfjs composition of filteredLrelu (every backend; the parity reference of the native kernel). */
+export function filteredLreluTf(x: tf.Tensor4D, fu: FirFilter, fd: FirFilter, b: tf.Tensor | null, opts: FilteredLreluOptions = {}): tf.Tensor4D {
+  return filteredLreluComposed(x, fu, fd, b, parse(x, fu, fd, b, opts, 'filteredLreluTf'));
+}
+
+function filteredLreluComposed(x: tf.Tensor4D, fu: FirFilter, fd: FirFilter, b: tf.Tensor | null, p: Parsed): tf.Tensor4D {
   return tf.tidy(() => {
     let y = b == null ? x : tf.add(x, b);
     y = upfirdn2d(y as tf.Tensor4D, fu, { up: p.up, padding: p.padding, gain: p.up * p.up * p.gain, flipFilter: p.flipFilter });

@@ -24,6 +24,14 @@ export interface NativeAddon {
   depthwiseBackpropFilter: Kernel;  // (x, dy, dw)
   /** y = act(y + bias) in place over rows of `channels` (act: 0 linear, 1 relu, 2 relu6, 3 leaky relu with slope alpha). */
   biasAct(y: Float32Array, bias: Float32Array | null, channels: number, act: number, alpha: number): void;
+  /**
+   * Fused filtered leaky ReLU (native/flrelu.cc) over the tables of flrelu-plan.ts: y from x (+ b);
+   * codes (one byte per up-sampled element) written when given; `masked` applies saved codes instead.
+   */
+  flreluForward(x: Float32Array, b: Float32Array | null, itab: Int32Array, ftab: Float32Array, gain: number, slope: number, clamp: number,
+    y: Float32Array, codes: Uint8Array | null, masked: boolean): void;
+  /** Its input gradient: dx from dy and the forward's codes. */
+  flreluBackward(dy: Float32Array, codes: Uint8Array, itab: Int32Array, ftab: Float32Array, gain: number, slope: number, clamp: number, dx: Float32Array): void;
   /** Row-major C[M,N] = A[M,K] B[K,N]. */
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, N: number, K: number): void;
   /** The micro-kernel instruction set ('avx512' | 'avx2' | 'generic') and the thread count. */

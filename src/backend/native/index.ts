@@ -12,3 +12,7 @@ export { buildNative, NativeBuildError, defaultCacheDir } from './build.ts';
 export type { BuildOptions, BuildResult } from './build.ts';
 export { loadAddon, geometryArray } from './addon.ts';
 export type { NativeAddon, ConvGeom } from './addon.ts';
+export { nativeFilteredLrelu, nativeFlreluApplies, FLRELU_KERNEL_NAMES } from './flrelu.ts';
+export type { NativeFlreluOptions } from './flrelu.ts';
+export { planFlreluTables } from './flrelu-plan.ts';
+export type { FlreluGeometry, FlreluTables } from './flrelu-plan.ts';
