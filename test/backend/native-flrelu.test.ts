@@ -30,10 +30,10 @@ const CASES: Case[] = [
 interface Inputs { x: tf.Tensor4D; b: tf.Tensor1D; fu: tf.Tensor1D | null; fd: tf.Tensor1D | tf.Tensor2D | null }
 function inputs(c: Case): Inputs {
   return {
-    x: tf.randomNormal(c.x, 0, 1, 'float32', 1) as tf.Tensor4D,
+    x: tf.randomNormal<tf.Rank>(c.x, 0, 1, 'float32', 1) as tf.Tensor4D,
     b: tf.randomNormal([c.x[3]!], 0, 1, 'float32', 2) as tf.Tensor1D,
-    fu: c.fu ? tf.randomUniform(c.fu, -0.2, 1, 'float32', 3) as tf.Tensor1D : null,
-    fd: c.fd ? tf.randomUniform(c.fd, -0.2, 1, 'float32', 4) as tf.Tensor1D : null,
+    fu: c.fu ? tf.randomUniform<tf.Rank>(c.fu, -0.2, 1, 'float32', 3) as tf.Tensor1D : null,
+    fd: c.fd ? tf.randomUniform<tf.Rank>(c.fd, -0.2, 1, 'float32', 4) as tf.Tensor1D | tf.Tensor2D : null,
   };
 }
 
@@ -53,8 +53,8 @@ for (const c of CASES) {
     const y = filteredLrelu(i.x, i.fu, i.fd, i.b, c.o);
     const yData = tf.tensor(y.dataSync(), y.shape);
     await initBackend('cpu');
-    const ref = filteredLreluRef(tf.tensor(i.x.dataSync(), i.x.shape) as tf.Tensor4D, i.fu && tf.tensor(i.fu.dataSync(), i.fu.shape) as tf.Tensor1D,
-      i.fd && tf.tensor(i.fd.dataSync(), i.fd.shape) as tf.Tensor2D, tf.tensor(i.b.dataSync()), c.o);
+    const copy = <T extends tf.Tensor>(v: T): T => tf.tensor(v.dataSync(), v.shape) as T;  // onto the cpu backend
+    const ref = filteredLreluRef(copy(i.x), i.fu && copy(i.fu), i.fd && copy(i.fd), copy(i.b), c.o);
     t.deepEqual(y.shape, ref.shape);
     t.true(relDiff(yData, ref) <= 2e-6, `${relDiff(yData, ref)}`);
     await initBackend('wasm');
