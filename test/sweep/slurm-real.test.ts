@@ -1,8 +1,8 @@
 // Opt-in (SG3_TEST_SLURM=1, as root with slurm-wlm and munge installed): a one-node Slurm cluster on
 // this machine (test/sweep/_slurm-local.sh), a two-cell smoke sweep submitted with --launcher
 // slurm, each array task running the real `sg3 run` (training included, about a minute per cell on
-// two cores), then --status and sg3 table from the finished runs. Skipped otherwise: CI machines
-// have no Slurm (see docs/sweeps.md).
+// two cores), then --status and sg3 table from the finished runs. .ci/run installs the packages and sets
+// SG3_TEST_SLURM=1; elsewhere it is skipped unless asked for (see docs/sweeps.md).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
