@@ -9,7 +9,6 @@
  * the loop wrote its checkpoint). Usage problems are found before anything is created on disk.
  */
 import type { Command } from 'commander';
-import { fileURLToPath } from 'node:url';
 import { BACKEND_NAMES, describeBackend, initBackend, type BackendInfo } from '../backend/index.ts';
 import { loadConfig, type BackendName, type ResolvedConfig } from '../config/index.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
@@ -113,21 +112,9 @@ function resolveNewRun(file: string, flags: RunFlags, checked: CheckedFlags) {
   return { config, plan: planExperiment(config) };
 }
 
-/** Imports `train` from src/train/index.ts lazily, so this verb compiles before the loop exists. */
+/** The loop (and tfjs behind it) loads only when a run really starts, after the config checked out. */
 async function importTrain(): Promise<TrainEntry> {
-  const url = new URL('../train/index.ts', import.meta.url);
-  let mod: { train?: unknown };
-  try {
-    mod = await import(url.href) as { train?: unknown };
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(fileURLToPath(url))) {
-      throw new RunError('sg3 run: the training loop is not available yet (src/train/index.ts does not exist); sg3 validate and sg3 plan work meanwhile');
-    }
-    throw e;
-  }
-  if (typeof mod.train !== 'function') throw new Error(`${fileURLToPath(url)} does not export a train() function (got ${typeof mod.train})`);
-  return mod.train as TrainEntry;
+  return (await import('../train/index.ts')).train;
 }
 
 function summarize(info: BackendInfo): BackendSummary {

@@ -42,12 +42,3 @@ test('sg3 run --help lists every flag and the exit codes', (t) => {
   }
   t.true(r.out.includes('130/143'));
 });
-
-const trainMissing = !existsSync(join(REPO_ROOT, 'src', 'train', 'index.ts'));
-(trainMissing ? test : test.skip)('until src/train/index.ts exists: exit 1 with a clear line and no run directory', (t) => {
-  const runsDir = join(testTempDir(t, 'sg3-run-'), 'runs');
-  const r = sg3('run', 'configs/stylegan3-t.yaml', '--profile', 'smoke', '--runs-dir', runsDir);
-  t.is(r.code, 1);
-  t.is(r.err, 'sg3 run: the training loop is not available yet (src/train/index.ts does not exist); sg3 validate and sg3 plan work meanwhile\n');
-  t.false(existsSync(runsDir));
-});

@@ -1,7 +1,7 @@
 // `sg3 run` in-process (executeRun with a stand-in train()): what train() receives, how the run
 // directory ends (done / stopped / failed), resume, and the usage rules, before the loop exists.
 import test from 'ava';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRunFlags, executeRun, type RunFlags } from '../../src/cli/run.ts';
 import { ConfigError, RunError, UsageError } from '../../src/errors.ts';
@@ -132,13 +132,4 @@ test('unknown log format', badFlags, 'a.yaml', { logFormat: 'xml' }, 'sg3 run: -
 test('valid flags pass through parsed', (t) => {
   t.deepEqual(checkRunFlags('a.yaml', { kimg: '2.5', backend: 'wasm', logFormat: 'pretty' }), { kimg: 2.5, backend: 'wasm', logFormat: 'pretty' });
   t.deepEqual(checkRunFlags(undefined, { resume: 'r', kimg: '10' }), { kimg: 10, backend: null, logFormat: null });
-});
-
-const trainMissing = !existsSync(join(REPO_ROOT, 'src', 'train', 'index.ts'));
-(trainMissing ? test.serial : test.serial.skip)('until src/train/index.ts exists: a clear RunError and no run directory', async (t) => {
-  const runsDir = join(testTempDir(t, 'sg3-run-'), 'runs');
-  const error = await executeRun(CONFIG, { profile: 'smoke', runsDir, backend: 'cpu' }, { stderr: false }).then(() => null, (e: unknown) => e);
-  t.true(error instanceof RunError);
-  t.is((error as Error).message, 'sg3 run: the training loop is not available yet (src/train/index.ts does not exist); sg3 validate and sg3 plan work meanwhile');
-  t.false(existsSync(runsDir) && readdirSync(runsDir).length > 0);
 });
