@@ -15,3 +15,13 @@ export function testTempDir(t: ExecutionContext, prefix = 'sg3-test-'): string {
   return dir;
 }
 
+
+const atExit: string[] = [];
+process.on('exit', () => { for (const dir of atExit) remove(dir); });
+
+/** A fresh directory removed when the test process exits: for helpers that have no test context. */
+export function processTempDir(prefix = 'sg3-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  atExit.push(dir);
+  return dir;
+}

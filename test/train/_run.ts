@@ -2,8 +2,7 @@
  * Test helpers: real training sessions in-process (RunDirectory + train(), as `sg3 run` does),
  * and readers for what a run directory holds.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, initBackend } from '../../src/backend/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
@@ -11,9 +10,10 @@ import { planExperiment } from '../../src/plan/index.ts';
 import { train } from '../../src/train/index.ts';
 import { RunDirectory } from '../../src/train/run/index.ts';
 import { REPO_ROOT } from '../_golden.ts';
+import { processTempDir } from '../_tmp.ts';
 
 export function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'sg3-train-'));
+  return processTempDir('sg3-train-');
 }
 
 export interface RunOptions {

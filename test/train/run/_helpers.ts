@@ -1,16 +1,15 @@
 // Shared fixtures for the run-directory tests: temp dirs, a small real config + plan, a recording log,
 // tensors with awkward bit patterns, and a child-process runner (node + tsx) for crash/signal/race tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../../src/config/index.ts';
 import type { NamedTensor } from '../../../src/io/safetensors.ts';
 import { planExperiment, type Plan } from '../../../src/plan/index.ts';
 import type { CheckpointLog } from '../../../src/train/run/index.ts';
 import { REPO_ROOT } from '../../_golden.ts';
+import { processTempDir } from '../../_tmp.ts';
 
-export const tmp = (prefix = 'sg3-run-'): string => mkdtempSync(join(tmpdir(), prefix));
+export const tmp = (prefix = 'sg3-run-'): string => processTempDir(prefix);
 
 /** The smoke profile of StyleGAN3-T: a real config and plan, cheap to make. */
 export function smokeConfig(): { config: ResolvedConfig; plan: Plan } {
