@@ -209,6 +209,29 @@ napi_value bind_flrelu_backward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// sumAxes(x, A, B, C, y): y[a, c] = sum_b x[a, b, c].
+napi_value bind_sum_axes(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 5;
+    napi_value argv[5];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 5) throw ArgError("sumAxes expects (x, A, B, C, y) (got " + std::to_string(argc) + " arguments)");
+    double d[3];
+    for (int i = 0; i < 3; ++i) {
+      d[i] = number(env, argv[1 + i]);
+      if (!(d[i] >= 1) || d[i] != double(long(d[i])) || d[i] > 1e12) throw ArgError("sumAxes sizes must be integers >= 1 (got " + std::to_string(d[i]) + ")");
+    }
+    const long A = long(d[0]), B = long(d[1]), C = long(d[2]);
+    const float* x = typed<float>(env, argv[0], napi_float32_array, size_t(A) * B * C, "x");
+    float* y = typed<float>(env, argv[4], napi_float32_array, size_t(A) * C, "y");
+    sg3::sum_axes(x, A, B, C, y);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
 // info() -> { isa, threads }
 napi_value bind_info(napi_env env, napi_callback_info) {
   napi_value obj, isa, threads;
@@ -234,6 +257,7 @@ NAPI_MODULE_INIT() {
       {"biasAct", nullptr, bind_bias_act, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluForward", nullptr, bind_flrelu_forward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluBackward", nullptr, bind_flrelu_backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sumAxes", nullptr, bind_sum_axes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, bind_info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

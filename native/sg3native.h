@@ -109,6 +109,10 @@ void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* 
 // dy [N,Ho,Wo,C] -> dx [N,H,W,C] (the gradient w.r.t. x, and x + b), given the forward's codes.
 void flrelu_backward(const FlreluPlan& p, const float* dy, const uint8_t* codes, float* dx);
 
+// ---- reduction (reduce.cc) ----
+// y[a, c] = sum_b x[a, b, c] for x viewed as [A, B, C] (a Sum over contiguous axes).
+void sum_axes(const float* x, long A, long B, long C, float* y);
+
 // Name of the micro-kernel instruction set compiled in ("avx512", "avx2", "generic").
 const char* isa_name();
 

@@ -32,6 +32,8 @@ export interface NativeAddon {
     y: Float32Array, codes: Uint8Array | null, masked: boolean): void;
   /** Its input gradient: dx from dy and the forward's codes. */
   flreluBackward(dy: Float32Array, codes: Uint8Array, itab: Int32Array, ftab: Float32Array, gain: number, slope: number, clamp: number, dx: Float32Array): void;
+  /** y[a, c] = sum_b x[a, b, c] (a Sum over contiguous axes; reduce.ts). */
+  sumAxes(x: Float32Array, A: number, B: number, C: number, y: Float32Array): void;
   /** Row-major C[M,N] = A[M,K] B[K,N]. */
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, N: number, K: number): void;
   /** The micro-kernel instruction set ('avx512' | 'avx2' | 'generic') and the thread count. */
