@@ -30,8 +30,33 @@ export interface BiasActOptions {
 }
 
 /**
+ * z = clamp(lrelu(v, slope) * gain, ±clamp) (official order) with the gradient dy * mask, where
+ * mask = gain * step(v, slope) where the clamp does not bind (|z| <= clamp inclusive, as torch's
+ * clamp) and 0 where it does. The mask is a constant of the backward pass (piecewise constant in v),
+ * so second derivatives (R1, path length) stay exact. tfjs's own gradients of LeakyRelu and
+ * ClipByValue build that mask from Greater/GreaterEqual/LessEqual/LogicalAnd/Select on every call,
+ * which wasm runs outside XNNPACK; Step is one fast kernel, and lrelu(v) = v * step(v, slope).
+ */
+export function lreluGainClamp(v: tf.Tensor, slope: number, gain: number, clamp: number | null): tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor, save = args[1] as tf.GradSaveFunc;
+    const factor = tf.step(x, slope);
+    let z = slope === 1 ? x : tf.mul(x, factor);
+    if (gain !== 1) z = tf.mul(z, gain);
+    let mask = gain !== 1 ? tf.mul(factor, gain) : factor;
+    if (clamp != null) {
+      mask = tf.mul(mask, tf.sub(1, tf.step(tf.sub(tf.abs(z), clamp))));
+      z = tf.clipByValue(z, -clamp, clamp);
+    }
+    save([mask]);
+    return { value: z, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]!)] };
+  });
+  return op(v) as tf.Tensor;
+}
+
+/**
  * Steps (any shape, bias along `dim`): 1. x + b; 2. act(x, alpha); 3. x * gain if gain != 1;
- * 4. clamp to ±clamp if given. Differentiable (tf.grad sees plain tfjs ops).
+ * 4. clamp to ±clamp if given. Differentiable; lrelu with gain and clamp runs as lreluGainClamp.
  */
 export function biasAct(x: tf.Tensor, b: tf.Tensor | null = null, opts: BiasActOptions = {}): tf.Tensor {
   const act = opts.act ?? 'linear';
@@ -51,6 +76,7 @@ export function biasAct(x: tf.Tensor, b: tf.Tensor | null = null, opts: BiasActO
       }
       y = tf.add(y, dim === x.rank - 1 ? b : tf.reshape(b, x.shape.map((d, i) => (i === dim ? d : 1))));
     }
+    if (act === 'lrelu' && gain > 0) return lreluGainClamp(y, alpha, gain, clamp);
     y = fn(y, alpha);
     if (gain !== 1) y = tf.mul(y, gain);
     if (clamp != null) y = tf.clipByValue(y, -clamp, clamp);

@@ -14,7 +14,7 @@
  */
 import { tf } from '../backend/tf.ts';
 import { nativeFilteredLrelu, nativeFlreluApplies } from '../backend/native/index.ts';
-import { biasAct } from './bias-act.ts';
+import { biasAct, lreluGainClamp } from './bias-act.ts';
 import { filterSize, type FirFilter } from './fir.ts';
 import { parsePadding, type Padding } from './layout.ts';
 import { upfirdn2d, upfirdn2dRef } from './upfirdn2d.ts';
@@ -66,23 +66,9 @@ export function filteredLreluRef(x: tf.Tensor4D, fu: FirFilter, fd: FirFilter, b
   });
 }
 
-/**
- * y = clamp(lrelu(v, slope), ±clamp) with the gradient dy * mask, mask = step(v, slope) where the
- * clamp does not bind (|z| <= clamp inclusive, as torch's clamp) and 0 where it does. The mask is
- * a constant of the backward pass (piecewise constant in v), so second derivatives stay exact.
- * lrelu(v) = v * step(v, slope): Step is a fast wasm kernel, LeakyRelu is not.
- */
+/** y = clamp(lrelu(v, slope), ±clamp) with a mask gradient (bias-act.ts lreluGainClamp, gain 1). */
 export function lreluClamp(v: tf.Tensor, slope: number, clamp: number | null): tf.Tensor {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const x = args[0] as tf.Tensor, save = args[1] as tf.GradSaveFunc;
-    const factor = tf.step(x, slope);
-    const z = slope === 1 ? x : tf.mul(x, factor);
-    const value = clamp == null ? z : tf.clipByValue(z, -clamp, clamp);
-    const mask = clamp == null ? factor : tf.mul(factor, tf.sub(1, tf.step(tf.sub(tf.abs(z), clamp))));
-    save([mask]);
-    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]!)] };
-  });
-  return op(v) as tf.Tensor;
+  return lreluGainClamp(v, slope, 1, clamp);
 }
 
 /**
