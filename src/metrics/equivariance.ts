@@ -5,7 +5,7 @@
  * space, inside the validity mask:  PSNR = 20 log10(2) - 10 log10(sum(err) / sum(mask)), with the
  * sums over all samples (float64). Random draws come from our seeded Rng, not torch's.
  */
-import { Rng } from './rng.ts';
+import { Rng } from '../io/rng.ts';
 import { rotationMatrix } from './eq-filter.ts';
 import {
   applyIntegerTranslation, applyFractionalTranslation, applyFractionalRotation, applyFractionalPseudoRotation, roundHalfEven, type FloatBatch,

@@ -3,7 +3,7 @@
  * ImageGenerator over a nets/ Generator (official `compute_equivariance_metrics` and
  * `compute_feature_stats_for_generator`), and a RealImageSource over a data/ ImageDataset.
  *
- * Randomness is ours, from explicit seeds (src/metrics/rng.ts), never torch's: z, the re-randomised
+ * Randomness is ours, from explicit seeds (src/io/rng.ts), never torch's: z, the re-randomised
  * StyleGAN2 noise buffers and the per-batch noise seeds of `noise_mode='random'` each come from their
  * own stream derived from the seed, so the same seed gives the same metric on every backend.
  * Images cross as NCHW float32 (the official layout), as G.synthesis returns them.
@@ -15,7 +15,7 @@ import type { RealImageSource } from './compute.ts';
 import type { FloatBatch } from './eq-ops.ts';
 import type { EquivarianceTarget } from './equivariance.ts';
 import type { ImageGenerator } from './images.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../io/rng.ts';
 
 export interface GeneratorSourceOptions {
   seed?: number;            // default 0

@@ -39,5 +39,5 @@ export {
 export {
   parseExplicitTransforms, explicitEquivariance, type ExplicitTransforms, type ExplicitEqResult, type ExplicitEqResults,
 } from './explicit.ts';
-export { Rng } from './rng.ts';
+export { Rng } from '../io/rng.ts';
 export { traceSqrtProduct, symmetricEigenvalues, pivotedCholesky } from './linalg.ts';

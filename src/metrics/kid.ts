@@ -8,7 +8,7 @@
  * The draws come from our seeded Rng (gen subset first, then real, as the official loop), so the
  * value is reproducible but not numpy's stream.
  */
-import { Rng } from './rng.ts';
+import { Rng } from '../io/rng.ts';
 
 /** Row-major float32 features [rows, dim]. */
 export interface FeatureMatrix {

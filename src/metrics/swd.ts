@@ -7,7 +7,7 @@
  *
  * Images are uint8 NCHW (C = 1 or 3; the original only allowed 3). Pure TS, float32 pixels.
  */
-import { Rng } from './rng.ts';
+import { Rng } from '../io/rng.ts';
 import type { ImageBatch } from './images.ts';
 
 export const SWD_NHOOD = 7;

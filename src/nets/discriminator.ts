@@ -4,7 +4,7 @@
  */
 import { tf } from '../backend/tf.ts';
 import { RunError } from '../errors.ts';
-import { Rng } from '../metrics/rng.ts';
+import { Rng } from '../io/rng.ts';
 import type { FirFilter } from '../ops/fir.ts';
 import { upfirdn2d } from '../ops/upfirdn2d.ts';
 import type { DConvPlan, FullyConnectedPlan, Plan } from '../plan/types.ts';

@@ -4,7 +4,7 @@
  * `trainableVariables()` for tf.variableGrads and keeps buffers apart (`state.snapshotBuffers()`).
  */
 import { tf } from '../backend/tf.ts';
-import { Rng } from '../metrics/rng.ts';
+import { Rng } from '../io/rng.ts';
 import type { Plan } from '../plan/types.ts';
 import { MappingNetwork, type MappingOptions } from './mapping.ts';
 import { generatorSpecs } from './specs.ts';

@@ -4,10 +4,10 @@
  * Seeds -> z: the official script draws `np.random.RandomState(seed).randn(1, z_dim)` (Mersenne
  * Twister + numpy's legacy Gaussian). We do not reproduce numpy's stream; z for seed s is z_dim
  * draws of sg3's seeded normal generator (xoshiro128** seeded through splitmix32, Box-Muller;
- * src/metrics/rng.ts). So seed 0 gives a different image than the official script, but every sg3
+ * src/io/rng.ts, normal()). So seed 0 gives a different image than the official script, but every sg3
  * run, platform and backend gives the same z for the same seed. Pass `--z` to use exact latents.
  */
-import { Rng } from '../metrics/rng.ts';
+import { Rng } from '../io/rng.ts';
 
 /** z [seeds.length, zDim] row-major: row i = zDim standard normal draws of Rng(seeds[i]). */
 export function seedsToZ(seeds: number[], zDim: number): Float32Array {

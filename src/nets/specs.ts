@@ -9,7 +9,7 @@
  * biases 0, affine biases 1, SynthesisInput affine 0 with bias [1,0,0,0], magnitude_ema 1, w_avg 0,
  * noise_strength 0), drawn from `rng` (not torch's generator: the values differ, the laws do not).
  */
-import type { Rng } from '../metrics/rng.ts';
+import type { Rng } from '../io/rng.ts';
 import type { DConvPlan, FullyConnectedPlan, LayerPlan, Plan, SkipToRgbPlan } from '../plan/types.ts';
 import { bilinearTaps } from '../plan/filters.ts';
 import { planFullyConnected } from '../plan/synthesis.ts';

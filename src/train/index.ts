@@ -10,5 +10,5 @@ export { blurSigmaAt, emaBetaAt, phaseRuns, crossedInterval, isDone, snapshotLab
 export { TRAIN_STATE_FORMAT, type TrainState } from './state.ts';
 export { NonFiniteLossError } from './step.ts';
 export { GRID_MAX, renderGrid } from './snapshots.ts';
-export { Rng, type RngState } from './rng.ts';
+export { Rng, type RngState } from '../io/rng.ts';
 export type { TrainContext, TrainEntry } from './run/types.ts';

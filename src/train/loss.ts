@@ -18,7 +18,7 @@ import { tf } from '../backend/tf.ts';
 import { blurImages, blurTapsFor } from '../nets/blur.ts';
 import type { PhasePlan, TrainingPlan } from '../plan/types.ts';
 import type { AugmentPipe } from './augment/pipe.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../io/rng.ts';
 
 /** What the loss needs of a generator (nets' Generator has it). */
 export interface LossGenerator {

@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../config/types.ts';
 import { Adam } from './adam.ts';
 import { AugmentPipe } from './augment/pipe.ts';
 import { StyleGAN2Loss } from './loss.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../io/rng.ts';
 import { trainingForResumeFrom } from './schedule.ts';
 import { checkTrainState, restoreState, type TrainState } from './state.ts';
 import { AdaSigns, TickStats } from './stats.ts';

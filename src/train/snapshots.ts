@@ -12,7 +12,7 @@
 import { tf } from '../backend/tf.ts';
 import { encodePng, imageGrid, snapshotGridSize } from '../log/index.ts';
 import type { Generator } from '../nets/index.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../io/rng.ts';
 import type { Session } from './session.ts';
 
 export const GRID_MAX = 8;

@@ -20,7 +20,7 @@ import type { NamedTensor } from '../io/safetensors.ts';
 import type { LoaderState } from '../data/loader.ts';
 import { loadCheckpoint } from '../nets/weights.ts';
 import type { Adam, AdamState } from './adam.ts';
-import type { RngState } from './rng.ts';
+import type { RngState } from '../io/rng.ts';
 import type { AdaSignsState } from './stats.ts';
 import type { CheckpointState } from './run/types.ts';
 import type { Session } from './session.ts';

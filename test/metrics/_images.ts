@@ -1,5 +1,5 @@
 /** Procedural test images: stationary band-limited noise with a fixed spectrum, plus degradations. */
-import { Rng } from '../../src/metrics/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 import type { ImageBatch } from '../../src/metrics/images.ts';
 
 type U8Batch = ImageBatch & { data: Uint8Array };

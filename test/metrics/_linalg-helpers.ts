@@ -1,5 +1,5 @@
 /** Test helpers: random symmetric matrices with known spectra, built from Householder reflections. */
-import { Rng } from '../../src/metrics/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 
 /** Q diag(values) Q^T for a random orthogonal Q (product of `reflections` Householder reflections). */
 export function withSpectrum(values: number[], rng: Rng, reflections = 4): Float64Array {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readSafetensors, getF32 } from '../../src/io/safetensors.ts';
 import { applyIntegerTranslation, applyFractionalTranslation, applyFractionalRotation, applyFractionalPseudoRotation, type FloatBatch } from '../../src/metrics/eq-ops.ts';
 import { computeEquivariance, drawEqTransform, equivarianceSums, psnrFromSums, type EqKind, type EquivarianceTarget } from '../../src/metrics/equivariance.ts';
-import { Rng } from '../../src/metrics/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 import { GOLDEN, readGoldenJson } from '../_golden.ts';
 import { bandLimitedNoise } from './_images.ts';
 

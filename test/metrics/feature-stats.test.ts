@@ -1,7 +1,7 @@
 import test from 'ava';
 import { FeatureStats } from '../../src/metrics/feature-stats.ts';
 import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.ts';
-import { Rng } from '../../src/metrics/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 
 function randomFeatures(rows: number, dim: number, seed: number): Float32Array {
   const rng = new Rng(seed);

@@ -9,7 +9,7 @@ import { InceptionFeatureNet, preprocessImages } from '../../src/metrics/incepti
 import { loadInceptionWeights, resolveInceptionPath, writeRandomInceptionWeights, INCEPTION_FORMAT } from '../../src/metrics/inception/weights.ts';
 import { writeSafetensors } from '../../src/io/safetensors.ts';
 import { RunError } from '../../src/errors.ts';
-import { Rng } from '../../src/metrics/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sg3-inception-'));
 const weightsPath = join(dir, 'random-inception.safetensors');

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { kernelInceptionDistance, gramF64, type FeatureMatrix } from '../../src/metrics/kid.ts';
-import { Rng } from '../../src/metrics/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 import { relDiff } from './_linalg-helpers.ts';
 
 function gaussianSet(rows: number, dim: number, seed: number, shift = 0): FeatureMatrix {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { symmetricEigenvalues, pivotedCholesky, traceSqrtProduct } from '../../src/metrics/linalg.ts';
-import { Rng } from '../../src/metrics/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 import { withSpectrum, commutingPair, relDiff } from './_linalg-helpers.ts';
 
 function spectrum(n: number, rng: Rng, lo: number, hi: number): number[] {

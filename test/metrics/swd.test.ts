@@ -1,6 +1,6 @@
 import test from 'ava';
 import { pyrDown, pyrUp, laplacianPyramid, swdResolutions, SwdDescriptors, computeSwd, slicedWasserstein } from '../../src/metrics/swd.ts';
-import { Rng } from '../../src/metrics/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 import { bandLimitedNoise, blur, addNoise } from './_images.ts';
 import type { ImageBatch } from '../../src/metrics/images.ts';
 

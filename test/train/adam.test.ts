@@ -6,7 +6,7 @@
 import test from 'ava';
 import { tf, initBackend } from '../../src/backend/index.ts';
 import { Adam, sanitizeGradient } from '../../src/train/adam.ts';
-import { Rng } from '../../src/train/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 
 const HP = { lr: 0.0025, betas: [0.3, 0.99] as [number, number], eps: 1e-8, mb_ratio: 1 };
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { tf, initBackend } from '../../src/backend/index.ts';
 import { getF32, readSafetensors } from '../../src/io/safetensors.ts';
 import { AugmentPipe, type AugmentPipeName } from '../../src/train/augment/index.ts';
-import { Rng } from '../../src/train/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 import { REPO_ROOT } from '../_golden.ts';
 
 const DIR = join(REPO_ROOT, 'test', 'fixtures', 'augment');

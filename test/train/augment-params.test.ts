@@ -11,7 +11,7 @@ import {
   householder4, identity3, identity4, isIdentity, LUMA_AXIS, matmul, rotate2d, rotate2dInv, rotate3d, saturate4,
 } from '../../src/train/augment/matrices.ts';
 import { roundHalfEven } from '../../src/train/augment/params.ts';
-import { Rng } from '../../src/train/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 
 const N = 20000;
 const W = 64, H = 32;

@@ -9,7 +9,7 @@ import { tf, initBackend } from '../../src/backend/index.ts';
 import type { AugmentConfig } from '../../src/config/types.ts';
 import { applyColor, AugmentPipe, type AugmentPipeName } from '../../src/train/augment/index.ts';
 import { identity4, LUMA_AXIS, saturate4 } from '../../src/train/augment/matrices.ts';
-import { Rng } from '../../src/train/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 
 const PIPES: AugmentPipeName[] = ['b', 'bg', 'bgc', 'c'];
 const ONLY = (op: string) => ({ xflip: 0, rotate90: 0, xint: 0, scale: 0, rotate: 0, aniso: 0, xfrac: 0, brightness: 0, contrast: 0, lumaflip: 0, hue: 0, saturation: 0, [op]: 1 });

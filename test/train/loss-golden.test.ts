@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tf, initBackend } from '../../src/backend/index.ts';
 import { getF32, readSafetensors } from '../../src/io/safetensors.ts';
 import { StyleGAN2Loss, type RoundResult } from '../../src/train/loss.ts';
-import { Rng } from '../../src/train/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 import { GOLDEN, readGoldenJson } from '../_golden.ts';
 import { goldenLossNets, l2 } from './_nets.ts';
 

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { buildDiscriminator, buildGenerator } from '../../src/nets/index.ts';
 import { planExperiment } from '../../src/plan/index.ts';
 import { StyleGAN2Loss } from '../../src/train/loss.ts';
-import { Rng } from '../../src/train/rng.ts';
+import { Rng } from '../../src/io/rng.ts';
 import { accumulatePhase } from '../../src/train/step.ts';
 import { REPO_ROOT } from '../_golden.ts';
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { RunError } from '../../errors.ts';
 import { parseSafetensors, writeSafetensors, type NamedTensor } from '../../io/safetensors.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../io/rng.ts';
 import { planInception, type ConvWeightSpec } from './arch.ts';
 
 export const INCEPTION_FORMAT = 'sg3-inception-fid';

@@ -8,7 +8,7 @@
  * "is it applied" uniforms), and every enabled op draws whether or not it fires, so the stream
  * does not depend on p. Ops with multiplier 0 draw nothing, as officially.
  */
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../io/rng.ts';
 import { erfinv } from './erfinv.ts';
 import {
   householder4, identity3, identity4, LUMA_AXIS, matmul, rotate2dCosSin, rotate2dInv, rotate3d, saturate4,

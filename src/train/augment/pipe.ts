@@ -10,7 +10,7 @@
  */
 import { tf } from '../../backend/tf.ts';
 import type { AugmentConfig } from '../../config/types.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../io/rng.ts';
 import { initialAugmentP } from './ada.ts';
 import { applyColor } from './color.ts';
 import { applyGeometric } from './geometric.ts';
