@@ -8,9 +8,11 @@
  * For rows T and R at the settings `small` and `official-32` (bench/settings.ts), the cases of
  * bench/train-step.ts (G_forward, G_phase, D_phase, R1_phase, iteration) on the real training
  * code; `step` = iteration + R1_phase / 16 (Dreg every 16 steps, the official ratio). Median of
- * --runs (default 5) after --warmup (1). With --official DIR, bench/official.py times the official
- * code (torch, --official-threads 2, reference CPU ops) on the same setting right after ours, and
- * the table shows ours/official per case. Then EQ-T/EQ-R and dataset decode images/s.
+ * --runs (default 5) after --warmup (1). With --official DIR, bench/official.py runs the official
+ * code (torch, --official-threads 2, reference CPU ops) on the same setting in a child process, and
+ * every run of ours is followed by one of theirs on the same case (the machine may be shared: both
+ * sides see the same load); the table shows ours/official per case, by wall and by CPU time.
+ * Then EQ-T/EQ-R and dataset decode images/s.
  * Writes bench/results.json (see `FLOPS_NOTE` for what GFLOP/s counts).
  * Other flags: --rows T,R  --settings small,official-32  --official-settings official-32
  * --backend wasm  --eq-num 8  --decode-num 256  --no-extras.
@@ -25,9 +27,10 @@ import type { BackendName } from '../src/config/index.ts';
 import type { Plan } from '../src/plan/types.ts';
 import { benchDecode, benchEquivariance, type Throughput } from './extras.ts';
 import { measureGemmPeak } from './kernels.ts';
-import { runOfficial, type OfficialResult } from './official-run.ts';
+import { OfficialServer } from './official-run.ts';
 import { benchConfig, ROWS, SETTINGS, type Row, type Setting } from './settings.ts';
-import { memoryRun, SESSION_CASES, timeCases, withSession, type Samples, type SessionCase } from './train-step.ts';
+import { caseRunners, memoryRun, SESSION_CASES, timeOnce, withSession, type Samples, type SessionCase } from './train-step.ts';
+import type { Session } from '../src/train/session.ts';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const OUT = join(ROOT, 'bench', 'results.json');
@@ -89,13 +92,45 @@ function printRow(c: Case, peak: number | null, cmp?: Compared): void {
   console.log(`${c.setting.padEnd(12)}${c.row.padEnd(4)}${c.phase.padEnd(11)}${f(c.seconds_median, 8, 3)} ${f(c.cpu_seconds_median, 7)} ${f(c.images_per_s, 7)} ${f(c.gflops, 8, 1)} ${pct}  ${off}`);
 }
 
-async function runSetting(row: Row, setting: Setting, o: Options): Promise<{ cases: Case[]; compared: Compared[]; official?: OfficialResult | { error: string }; gParams: number }> {
+/**
+ * Our cases on one session; with an official server, each timed run of ours is followed by one of
+ * the official code on the same case (warm-ups likewise), so both see the same machine load.
+ */
+async function timeSideBySide(s: Session, official: OfficialServer | null, o: Options): Promise<[Map<SessionCase, Samples>, Map<SessionCase, Samples>]> {
+  const ours = new Map<SessionCase, Samples>(), theirs = new Map<SessionCase, Samples>();
+  const run = caseRunners(s);
+  const push = (m: Map<SessionCase, Samples>, c: SessionCase, r: { wall: number; cpu: number }) => {
+    const x = m.get(c) ?? { wall: [], cpu: [] };
+    x.wall.push(r.wall); x.cpu.push(r.cpu); m.set(c, x);
+  };
+  for (const c of SESSION_CASES) {
+    for (let i = 0; i < o.warmup; i++) { await run[c](); if (official) await official.run(c); }
+    for (let i = 0; i < o.runs; i++) {
+      push(ours, c, await timeOnce(run[c]));
+      if (official) push(theirs, c, await official.run(c));
+    }
+  }
+  return [ours, theirs];
+}
+
+async function runSetting(row: Row, setting: Setting, o: Options): Promise<{ cases: Case[]; compared: Compared[]; official?: Record<string, unknown>; gParams: number }> {
   const config = benchConfig(ROOT, row, setting);
-  const { cases, plan } = await withSession(config, async (s, plan) => ({ cases: summarise(row, setting, plan, await timeCases(s, SESSION_CASES, o.runs, o.warmup)), plan }));
-  if (!o.official || !o.officialSettings.includes(setting)) return { cases, compared: [], gParams: plan.cost.params.g_total };
-  const official = runOfficial(ROOT, o.official, row, config, { runs: o.runs, warmup: o.warmup, threads: o.officialThreads, cases: SESSION_CASES });
-  const compared = 'error' in official ? [] : compare(cases, summarise(row, setting, plan, official.cases));
-  return { cases, compared, official, gParams: plan.cost.params.g_total };
+  const wanted = o.official != null && o.officialSettings.includes(setting);
+  const server = wanted ? await OfficialServer.start(ROOT, o.official!, row, config, o.officialThreads) : null;
+  const live = server && !('error' in server) ? server : null;
+  try {
+    return await withSession(config, async (s, plan) => {
+      const [ours, theirs] = await timeSideBySide(s, live, o);
+      const cases = summarise(row, setting, plan, ours);
+      const gParams = plan.cost.params.g_total;
+      if (!server) return { cases, compared: [], gParams };
+      if ('error' in server) return { cases, compared: [], official: { error: server.error }, gParams };
+      const official = { ...server.info, cases: Object.fromEntries(theirs) };
+      return { cases, compared: compare(cases, summarise(row, setting, plan, theirs)), official, gParams };
+    });
+  } finally {
+    live?.close();
+  }
 }
 
 interface Options { runs: number; warmup: number; official: string | null; officialSettings: Setting[]; officialThreads: number }

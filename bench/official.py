@@ -45,6 +45,9 @@ def parse_args():
     p.add_argument('--warmup', type=int, default=1)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--cases', default='G_forward,G_phase,D_phase,R1_phase,iteration')
+    p.add_argument('--serve', action='store_true',
+                   help='read case names from stdin, one per line, and answer each with one timed run as a JSON line '
+                        '(bench.ts interleaves these runs with its own, so both sides see the same machine load)')
     return p.parse_args()
 
 
@@ -126,6 +129,8 @@ def main():
     out = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'row': a.row, 'batch': a.batch,
            'g_params': sum(p.numel() for p in G.parameters()), 'd_params': sum(p.numel() for p in D.parameters()),
            'cases': {}}
+    if a.serve:
+        return serve(out, cases)
     for name in a.cases.split(','):
         fn = cases[name]
         for _ in range(a.warmup):
@@ -141,6 +146,28 @@ def main():
     out['max_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     json.dump(out, sys.stdout)
     sys.stdout.write('\n')
+
+
+def timed(fn):
+    t0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    return {'wall': time.perf_counter() - t0, 'cpu': time.process_time() - c0}
+
+
+def serve(info, cases):
+    """--serve: one JSON line with the networks' sizes, then one timed run per case name read."""
+    import resource
+    print(json.dumps({**info, 'ready': True}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if name == 'quit' or not name:
+            break
+        if name not in cases:
+            print(json.dumps({'error': f'unknown case {name!r}'}), flush=True)
+            continue
+        r = timed(cases[name])
+        r['max_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({'case': name, **r}), flush=True)
 
 
 if __name__ == '__main__':

@@ -46,17 +46,12 @@ export async function withSession<T>(config: ResolvedConfig, fn: (s: Session, pl
   }
 }
 
-async function sample(fn: () => Promise<void> | void, runs: number, warmup: number): Promise<Samples> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const out: Samples = { wall: [], cpu: [] };
-  for (let i = 0; i < runs; i++) {
-    const [t0, c0] = [performance.now(), process.cpuUsage()];
-    await fn();
-    const c = process.cpuUsage(c0);
-    out.wall.push((performance.now() - t0) / 1000);
-    out.cpu.push((c.user + c.system) / 1e6);
-  }
-  return out;
+/** One timed call: wall and this process's CPU seconds. */
+export async function timeOnce(fn: () => Promise<void> | void): Promise<{ wall: number; cpu: number }> {
+  const [t0, c0] = [performance.now(), process.cpuUsage()];
+  await fn();
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
 }
 
 /** One phase of the plan on a fresh batch and fresh latents (runPhase does the Adam step). */
@@ -72,13 +67,13 @@ async function phaseOnce(s: Session, pick: (terms: string[]) => boolean): Promis
   }
 }
 
-/** Times the given cases on one session; returns the samples by case. */
-export async function timeCases(s: Session, cases: SessionCase[], runs: number, warmup: number): Promise<Map<SessionCase, Samples>> {
-  const out = new Map<SessionCase, Samples>();
+/** A function per case that runs it once on the session. */
+export function caseRunners(s: Session): Record<SessionCase, () => Promise<void> | void> {
   const batch = s.training.batch;
-  const run: Record<SessionCase, () => Promise<void> | void> = {
+  let seed = 0;
+  return {
     G_forward: () => {
-      const z = tf.randomNormal([batch, s.plan.mapping.z_dim], 0, 1, 'float32', out.size + 1) as tf.Tensor2D;
+      const z = tf.randomNormal([batch, s.plan.mapping.z_dim], 0, 1, 'float32', ++seed) as tf.Tensor2D;
       tf.tidy(() => { s.G.forward(z).dataSync(); });
       z.dispose();
     },
@@ -91,7 +86,21 @@ export async function timeCases(s: Session, cases: SessionCase[], runs: number, 
       await runStep(s);
     },
   };
-  for (const c of cases) out.set(c, await sample(run[c], runs, warmup));
+}
+
+/** Times the given cases on one session (warm-up runs first); returns the samples by case. */
+export async function timeCases(s: Session, cases: SessionCase[], runs: number, warmup: number): Promise<Map<SessionCase, Samples>> {
+  const run = caseRunners(s), out = new Map<SessionCase, Samples>();
+  for (const c of cases) {
+    for (let i = 0; i < warmup; i++) await run[c]();
+    const samples: Samples = { wall: [], cpu: [] };
+    for (let i = 0; i < runs; i++) {
+      const r = await timeOnce(run[c]);
+      samples.wall.push(r.wall);
+      samples.cpu.push(r.cpu);
+    }
+    out.set(c, samples);
+  }
   return out;
 }
 
