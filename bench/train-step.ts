@@ -11,7 +11,7 @@
  *
  * A case runs `warmup` untimed times, then `runs` timed ones (wall and this process's CPU time, all
  * threads). `memoryRun` instead runs whole steps (Dreg every 16 as the loop does) and samples the
- * tensor count and RSS.
+ * tensor count, the wasm and V8 heaps and the RSS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,7 +104,19 @@ export async function timeCases(s: Session, cases: SessionCase[], runs: number, 
   return out;
 }
 
-export interface MemorySample { step: number; tensors: number; wasmBytes: number; rssMb: number }
+export interface MemorySample {
+  step: number;
+  tensors: number;       // tf.memory().numTensors
+  tfjsMb: number;        // bytes tfjs holds in tensors
+  wasmHeapMb: number;    // size of the wasm heap (it grows, never shrinks)
+  jsHeapMb: number;      // V8 heap in use
+  rssMb: number;
+}
+
+function wasmHeapMb(): number {
+  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
+  return heap ? heap.length / 2 ** 20 : 0;
+}
 
 /**
  * Whole training steps as the loop runs them (Dreg every 16), sampling every `every` steps the
@@ -115,7 +127,8 @@ export async function memoryRun(s: Session, steps: number, every: number, onSamp
   for (let i = 1; i <= steps; i++) {
     await runStep(s);
     if (i === 1 || i % every === 0 || i === steps) {
-      const m = { step: i, tensors: tf.memory().numTensors, wasmBytes: tf.memory().numBytes, rssMb: process.memoryUsage().rss / 2 ** 20 };
+      const mem = process.memoryUsage();
+      const m = { step: i, tensors: tf.memory().numTensors, tfjsMb: tf.memory().numBytes / 2 ** 20, wasmHeapMb: wasmHeapMb(), jsHeapMb: mem.heapUsed / 2 ** 20, rssMb: mem.rss / 2 ** 20 };
       out.push(m);
       onSample(m);
     }
