@@ -174,11 +174,11 @@ napi_value bind_flrelu_forward(napi_env env, napi_callback_info info) {
     NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
     if (argc != 10) throw ArgError("flreluForward expects (x, b, itab, ftab, gain, slope, clamp, y, codes, masked) (got " + std::to_string(argc) + " arguments)");
     const sg3::FlreluPlan p = flrelu_args(env, argv, 2);
-    const size_t nx = size_t(p.N) * p.H * p.W * p.C, ny = size_t(p.N) * p.Ho * p.Wo * p.C, nc = size_t(p.N) * p.Th * p.Tw * p.C;
+    const size_t nx = size_t(p.N) * p.H * p.W * p.C, ny = size_t(p.N) * p.Ho * p.Wo * p.C, nc = sg3::flrelu_code_words(p);
     const float* x = typed<float>(env, argv[0], napi_float32_array, nx, "x");
     const float* b = optional_typed<float>(env, argv[1], napi_float32_array, p.C, "b");
     float* y = typed<float>(env, argv[7], napi_float32_array, ny, "y");
-    uint8_t* codes = optional_typed<uint8_t>(env, argv[8], napi_uint8_array, nc, "codes");
+    uint32_t* codes = reinterpret_cast<uint32_t*>(optional_typed<int32_t>(env, argv[8], napi_int32_array, nc, "codes"));
     bool masked = false;
     NAPI_OK(napi_get_value_bool(env, argv[9], &masked));
     sg3::flrelu_forward(p, x, b, y, codes, masked);
@@ -197,9 +197,9 @@ napi_value bind_flrelu_backward(napi_env env, napi_callback_info info) {
     NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
     if (argc != 8) throw ArgError("flreluBackward expects (dy, codes, itab, ftab, gain, slope, clamp, dx) (got " + std::to_string(argc) + " arguments)");
     const sg3::FlreluPlan p = flrelu_args(env, argv, 2);
-    const size_t nx = size_t(p.N) * p.H * p.W * p.C, ny = size_t(p.N) * p.Ho * p.Wo * p.C, nc = size_t(p.N) * p.Th * p.Tw * p.C;
+    const size_t nx = size_t(p.N) * p.H * p.W * p.C, ny = size_t(p.N) * p.Ho * p.Wo * p.C, nc = sg3::flrelu_code_words(p);
     const float* dy = typed<float>(env, argv[0], napi_float32_array, ny, "dy");
-    const uint8_t* codes = typed<uint8_t>(env, argv[1], napi_uint8_array, nc, "codes");
+    const uint32_t* codes = reinterpret_cast<const uint32_t*>(typed<int32_t>(env, argv[1], napi_int32_array, nc, "codes"));
     float* dx = typed<float>(env, argv[7], napi_float32_array, nx, "dx");
     sg3::flrelu_backward(p, dy, codes, dx);
   } catch (const std::exception& e) {

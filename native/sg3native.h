@@ -90,24 +90,29 @@ struct FlPass {
 // The int table the caller builds (src/backend/native/flrelu-plan.ts): a header of kFlreluHeader
 // values [N, H, W, C, Th, Tw, Ho, Wo, radial, dy, rows], then each pass as (n_out, n_in, triples):
 // xup [Tw x W], yup [Th x H], then xdown [Wo x Tw] and ydown [Ho x Th], or for a radial down
-// filter `rows` x passes [Wo x Tw] (row a adds to output row o the filtered input row o*dy + a).
+// filter `rows` x passes [Wo x Tw] (row a adds to output row o the filtered input row o*dy + a);
+// then the transposes the gradient gathers with: xup^T [W x Tw], then xdown^T [Tw x Wo] and
+// ydown^T [Th x Ho], or the rows' [Tw x Wo] each.
 constexpr int kFlreluHeader = 11;
 struct FlreluPlan {
   int N, H, W, C, Th, Tw, Ho, Wo, dy;
   bool radial;
-  FlPass xup, yup, xdown, ydown;
-  std::vector<FlPass> rows;
+  FlPass xup, yup, xdown, ydown, xupT, xdownT, ydownT;
+  std::vector<FlPass> rows, rowsT;
   const float* coef;
   size_t ncoef;
   float gain, slope, clamp;  // clamp < 0: none
 };
 // Parses and checks the tables (every entry in range); throws std::invalid_argument.
 FlreluPlan flrelu_plan(const int32_t* itab, size_t n, const float* coef, size_t ncoef, float gain, float slope, float clamp);
-// x [N,H,W,C] (+ b [C]) -> y [N,Ho,Wo,C]; codes [N,Th,Tw,C] bytes (0: > 0, 1: <= 0, 2: clamped) are
-// written when non-null; `masked` instead multiplies by gain * {1, slope, 0}[code] (a linear map).
-void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* y, uint8_t* codes, bool masked);
+// Words of activation codes: [N, Th, Tw, ceil(C / 16)], 2 bits per element (0: > 0, 1: <= 0,
+// 2: clamped), channel c in word c / 16, bits 2 (c % 16).
+inline size_t flrelu_code_words(const FlreluPlan& p) { return size_t(p.N) * p.Th * p.Tw * ((p.C + 15) / 16); }
+// x [N,H,W,C] (+ b [C]) -> y [N,Ho,Wo,C]; the codes are written when non-null; `masked` instead
+// multiplies by gain * {1, slope, 0}[code] (a linear map).
+void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* y, uint32_t* codes, bool masked);
 // dy [N,Ho,Wo,C] -> dx [N,H,W,C] (the gradient w.r.t. x, and x + b), given the forward's codes.
-void flrelu_backward(const FlreluPlan& p, const float* dy, const uint8_t* codes, float* dx);
+void flrelu_backward(const FlreluPlan& p, const float* dy, const uint32_t* codes, float* dx);
 
 // ---- reduction (reduce.cc) ----
 // y[a, c] = sum_b x[a, b, c] for x viewed as [A, B, C] (a Sum over contiguous axes).

@@ -26,12 +26,13 @@ export interface NativeAddon {
   biasAct(y: Float32Array, bias: Float32Array | null, channels: number, act: number, alpha: number): void;
   /**
    * Fused filtered leaky ReLU (native/flrelu.cc) over the tables of flrelu-plan.ts: y from x (+ b);
-   * codes (one byte per up-sampled element) written when given; `masked` applies saved codes instead.
+   * codes (2 bits per up-sampled element, FlreluTables.codes words) written when given; `masked`
+   * applies saved codes instead.
    */
   flreluForward(x: Float32Array, b: Float32Array | null, itab: Int32Array, ftab: Float32Array, gain: number, slope: number, clamp: number,
-    y: Float32Array, codes: Uint8Array | null, masked: boolean): void;
+    y: Float32Array, codes: Int32Array | null, masked: boolean): void;
   /** Its input gradient: dx from dy and the forward's codes. */
-  flreluBackward(dy: Float32Array, codes: Uint8Array, itab: Int32Array, ftab: Float32Array, gain: number, slope: number, clamp: number, dx: Float32Array): void;
+  flreluBackward(dy: Float32Array, codes: Int32Array, itab: Int32Array, ftab: Float32Array, gain: number, slope: number, clamp: number, dx: Float32Array): void;
   /** y[a, c] = sum_b x[a, b, c] (a Sum over contiguous axes; reduce.ts). */
   sumAxes(x: Float32Array, A: number, B: number, C: number, y: Float32Array): void;
   /** Row-major C[M,N] = A[M,K] B[K,N]. */

@@ -22,23 +22,55 @@ export interface FlreluGeometry {
 }
 
 export interface FlreluTables {
-  itab: Int32Array;   // header [N, H, W, C, Th, Tw, Ho, Wo, radial, dy, rows] + passes (sg3native.h)
+  itab: Int32Array;   // header [N, H, W, C, Th, Tw, Ho, Wo, radial, dy, rows] + passes, then transposes (sg3native.h)
   ftab: Float32Array; // the coefficients
   outShape: [number, number, number, number];  // NHWC [N, Ho, Wo, C]
-  codes: number;      // bytes of the activation codes [N, Th, Tw, C]
+  codes: number;      // int32 words of the activation codes [N, Th, Tw, ceil(C / 16)] (2 bits per element)
 }
 
-/** One pass being built: the triples and the coefficient pool shared by all passes. */
+/** A pass as its rows: output o = sum_j c[j] * input[s0 + j]. */
+interface Pass { nOut: number; nIn: number; rows: [number, number[]][] }
+
+function makePass(nOut: number, nIn: number, entry: (o: number) => [number, number[]]): Pass {
+  return { nOut, nIn, rows: Array.from({ length: nOut }, (_, o) => entry(o)) };
+}
+
+/**
+ * The transposed pass (the gradient runs every pass backwards in gather form): input i's outputs.
+ * They are consecutive for these banded matrices; a gap would be filled with zero coefficients.
+ */
+function transpose(p: Pass): Pass {
+  const cols: Map<number, number>[] = Array.from({ length: p.nIn }, () => new Map());
+  p.rows.forEach(([s0, c], o) => c.forEach((v, j) => cols[s0 + j]!.set(o, v)));
+  return makePass(p.nIn, p.nOut, (i) => {
+    const os = [...cols[i]!.keys()];
+    if (os.length === 0) return [0, []];
+    const lo = Math.min(...os), hi = Math.max(...os);
+    return [lo, Array.from({ length: hi - lo + 1 }, (_, k) => cols[i]!.get(lo + k) ?? 0)];
+  });
+}
+
+/**
+ * The passes as the int table's triples and the coefficient pool shared by all passes. Equal
+ * coefficient lists share one offset: the native kernel recognises outputs with the same filter
+ * (a down-sampling pass, a phase of an up-sampling one) by their offset and batches them.
+ */
 class Builder {
   readonly ints: number[] = [];
   readonly coefs: number[] = [];
+  private readonly offsets = new Map<string, number>();
 
-  pass(nOut: number, nIn: number, entry: (o: number) => [number, number[]]): void {
-    this.ints.push(nOut, nIn);
-    for (let o = 0; o < nOut; o++) {
-      const [s0, c] = entry(o);
-      this.ints.push(c.length ? s0 : 0, c.length, this.coefs.length);
-      this.coefs.push(...c);
+  add(p: Pass): void {
+    this.ints.push(p.nOut, p.nIn);
+    for (const [s0, c] of p.rows) {
+      const key = Float32Array.from(c).join(',');
+      let off = this.offsets.get(key);
+      if (off === undefined) {
+        off = this.coefs.length;
+        this.offsets.set(key, off);
+        this.coefs.push(...c);
+      }
+      this.ints.push(c.length ? s0 : 0, c.length, off);
     }
   }
 }
@@ -78,22 +110,21 @@ export function planFlreluTables(g: FlreluGeometry): FlreluTables {
   const Tw = g.W * g.up + px0 + px1 - (ku.length - 1), Th = g.H * g.up + py0 + py1 - (ku.length - 1);
   const Wo = Math.floor((Tw - ldx) / g.down) + 1, Ho = Math.floor((Th - ldy) / g.down) + 1;
   if (!(Tw >= 1 && Th >= 1 && Wo >= 1 && Ho >= 1)) throw new Error(`filteredLrelu: no output (got up-sampled ${Tw}x${Th}, output ${Wo}x${Ho})`);
-  const b = new Builder();
-  b.pass(Tw, g.W, upEntry(g.W, g.up, px0, ku, g.up));
-  b.pass(Th, g.H, upEntry(g.H, g.up, py0, ku, g.up));
   const down = (k: number[]) => (o: number): [number, number[]] => [o * g.down, k];
-  if (radial) {
-    for (const row of oriented2d(g.fd!, ldy, ldx, g.flipFilter)) b.pass(Wo, Tw, down(row));
-  } else {
-    const kd = g.fd ? oriented(g.fd, g.flipFilter) : [1];
-    b.pass(Wo, Tw, down(kd));
-    b.pass(Ho, Th, down(kd));
-  }
+  const xup = makePass(Tw, g.W, upEntry(g.W, g.up, px0, ku, g.up));
+  const yup = makePass(Th, g.H, upEntry(g.H, g.up, py0, ku, g.up));
+  const kd = g.fd && !radial ? oriented(g.fd, g.flipFilter) : [1];
+  const downs = radial
+    ? oriented2d(g.fd!, ldy, ldx, g.flipFilter).map((row) => makePass(Wo, Tw, down(row)))
+    : [makePass(Wo, Tw, down(kd)), makePass(Ho, Th, down(kd))];
+  // Forward passes, then the transposed ones the gradient gathers with (yup's is not needed).
+  const b = new Builder();
+  for (const p of [xup, yup, ...downs, transpose(xup), ...downs.map(transpose)]) b.add(p);
   const header = [g.N, g.H, g.W, g.C, Th, Tw, Ho, Wo, radial ? 1 : 0, g.down, radial ? ldy : 0];
   return {
     itab: Int32Array.from([...header, ...b.ints]),
     ftab: Float32Array.from(b.coefs),
     outShape: [g.N, Ho, Wo, g.C],
-    codes: g.N * Th * Tw * g.C,
+    codes: g.N * Th * Tw * Math.ceil(g.C / 16),
   };
 }

@@ -1,10 +1,11 @@
 /**
  * The native fused filtered leaky ReLU on the wasm backend (native/flrelu.cc): three tfjs kernels
  * and the op that uses them, with hand-written gradients, so that a layer's autodiff tape holds
- * one byte per up-sampled element (the activation's code) instead of every intermediate of the
+ * two bits per up-sampled element (the activation's code) instead of every intermediate of the
  * polyphase tfjs path (which exhausted wasm's 4 GB heap at batch 4 of a 128-channel generator).
  *
- *   Sg3FilteredLrelu        {x, b?} -> y, and the codes [N, Th, Tw, C] bytes (as int32) when taped
+ *   Sg3FilteredLrelu        {x, b?} -> y, and when taped the codes (int32 [N * Th * Tw * ceil(C/16)]:
+ *                           2 bits per up-sampled element, how its activation went)
  *   Sg3FilteredLreluGrad    {dy, codes} -> dx           (linear in dy)
  *   Sg3FilteredLreluMasked  {x, codes} -> y             (the forward with the codes as the
  *                                                         activation: the adjoint of Grad)
@@ -31,7 +32,7 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
 }
 
-function view<T extends Float32Array | Uint8Array>(backend: WasmBackendLike, t: tf.TensorInfo, Type: new (b: ArrayBufferLike, o: number, n: number) => T, n: number): T {
+function view<T extends Float32Array | Int32Array>(backend: WasmBackendLike, t: tf.TensorInfo, Type: new (b: ArrayBufferLike, o: number, n: number) => T, n: number): T {
   const offset = backend.dataIdMap.get(t.dataId)?.memoryOffset;
   if (offset == null) throw new Error(`filteredLrelu (native): tensor [${t.shape}] has no wasm memory`);
   return new Type(backend.wasm.HEAPU8.buffer, offset, n);
@@ -45,23 +46,23 @@ function kernels(addon: NativeAddon): Record<(typeof FLRELU_KERNEL_NAMES)[number
     Sg3FilteredLrelu: ({ inputs, backend: b, attrs }) => {
       const backend = b as unknown as WasmBackendLike, a = attrs as unknown as Attrs, { x, b: bias } = inputs;
       const y = backend.makeOutput(a.tables.outShape, 'float32');
-      const codes = a.saveCodes ? backend.makeOutput([Math.ceil(a.tables.codes / 4)], 'int32') : null;
+      const codes = a.saveCodes ? backend.makeOutput([a.tables.codes], 'int32') : null;
       addon.flreluForward(view(backend, x!, Float32Array, numel(x!.shape)), bias ? view(backend, bias, Float32Array, numel(bias.shape)) : null, ...args(a),
-        view(backend, y, Float32Array, numel(y.shape)), codes ? view(backend, codes, Uint8Array, a.tables.codes) : null, false);
+        view(backend, y, Float32Array, numel(y.shape)), codes ? view(backend, codes, Int32Array, a.tables.codes) : null, false);
       return codes ? [y, codes] : y;
     },
     Sg3FilteredLreluMasked: ({ inputs, backend: b, attrs }) => {
       const backend = b as unknown as WasmBackendLike, a = attrs as unknown as Attrs, { x, codes } = inputs;
       const y = backend.makeOutput(a.tables.outShape, 'float32');
       addon.flreluForward(view(backend, x!, Float32Array, numel(x!.shape)), null, ...args(a), view(backend, y, Float32Array, numel(y.shape)),
-        view(backend, codes!, Uint8Array, a.tables.codes), true);
+        view(backend, codes!, Int32Array, a.tables.codes), true);
       return y;
     },
     Sg3FilteredLreluGrad: ({ inputs, backend: b, attrs }) => {
       const backend = b as unknown as WasmBackendLike, a = attrs as unknown as Attrs, { dy, codes } = inputs;
       const [N, , , C] = a.tables.outShape, [, H, W] = a.tables.itab;
       const dx = backend.makeOutput([N, H!, W!, C], 'float32');
-      addon.flreluBackward(view(backend, dy!, Float32Array, numel(dy!.shape)), view(backend, codes!, Uint8Array, a.tables.codes), ...args(a),
+      addon.flreluBackward(view(backend, dy!, Float32Array, numel(dy!.shape)), view(backend, codes!, Int32Array, a.tables.codes), ...args(a),
         view(backend, dx, Float32Array, numel(dx.shape)));
       return dx;
     },
