@@ -18,7 +18,6 @@
 // passes (tables of their own, gather form) with the codes as the activation's derivative.
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -356,7 +355,7 @@ double work_of(const FlreluPlan& p) {
 
 template <typename Task>
 void run_blocks(const FlreluPlan& p, Task task) {
-  const int cb = p.C >= 32 && !std::getenv("SG3_CB16") ? 32 : 16;
+  const int cb = p.C >= 32 ? 32 : 16;
   const int blocks = (p.C + cb - 1) / cb;
   parallel_for(p.N * blocks, [&](int i, int) { task(cb, i / blocks, (i % blocks) * cb); }, work_of(p));
 }
