@@ -17,8 +17,10 @@ import type { FullyConnectedPlan } from '../plan/types.ts';
  */
 export function fullyConnected(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor | null, fc: FullyConnectedPlan): tf.Tensor2D {
   return tf.tidy(() => {
-    const w = fc.weight_gain === 1 ? weight : tf.mul(weight, fc.weight_gain);
-    const y = tf.matMul(x, w as tf.Tensor2D, false, true);
+    // (x @ W^T) * gain: the same product as x @ (W * gain)^T up to rounding, scaling the [N, out]
+    // result instead of the [out, in] weight (and its gradient) on every call.
+    let y = tf.matMul(x, weight as tf.Tensor2D, false, true);
+    if (fc.weight_gain !== 1) y = tf.mul(y, fc.weight_gain);
     const b = bias && fc.bias_gain !== 1 ? tf.mul(bias, fc.bias_gain) : bias;
     if (fc.activation === 'linear') return (b ? tf.add(y, b) : y) as tf.Tensor2D;
     return biasAct(y, b, { act: 'lrelu' }) as tf.Tensor2D; // slope 0.2, gain sqrt(2)
