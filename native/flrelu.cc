@@ -11,7 +11,8 @@
 //      A[t]  = clamp(lrelu(A[t], slope) * gain)  code 0: > 0, 1: <= 0, 2: clamped (0 gradient),
 //                                                 2 bits per element, 16 channels to a word
 //   3. separable: B[t] = xdown(A[t]); Y[o] = sum_j ydown[o][j] * B[s0 + j]
-//      radial:    Y[o] += rows[a](A[o*dy + a]) for every row a of the 2-D down filter
+//      radial:    Y[o] = sum_a rows[a](A[o*dy + a]) over the rows a of the 2-D down filter (a
+//                 symmetric filter: rows a and rows-1-a as one pass over the sum of their inputs)
 // Every 1-D pass is a banded matrix given by the caller as one (first input, count, coefficient
 // offset) triple per output: up-sampling (zero insertion, padding, gain) and down-sampling (stride)
 // are folded into those tables, so no zero is ever multiplied. The gradient runs the transposed
@@ -23,213 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "flrelu-passes.h"
 #include "sg3native.h"
 
 namespace sg3 {
 namespace {
 
-typedef float vf __attribute__((vector_size(64)));  // 16 floats
-constexpr int VL = 16;
-inline vf ld(const float* p) { vf v; std::memcpy(&v, p, sizeof v); return v; }
-inline void st(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
-
-// y[0:len) += a * x[0:len); len is a multiple of VL.
-inline void axpy(float* __restrict y, const float* __restrict x, float a, size_t len) {
-  const vf av = vf{} + a;
-  for (size_t k = 0; k < len; k += VL) st(y + k, ld(y + k) + av * ld(x + k));
-}
-
-// Passes over rows of pixels of CB floats, summed: out[o] (+)= sum_r sum_j coef[off_r + j] *
-// in_r[s0_r + j] over the npass (pass, input row) pairs r (one pair: a 1-D pass; a radial filter's
-// rows: a 2-D filter, accumulated in registers across its rows).
-//
-// Outputs run in groups of G that share their coefficients (same tap count and coefficient offset
-// in every pass: a down-sampling pass, or one phase of a polyphase up-sampling pass, whose members
-// are then q outputs apart): each tap's coefficient is broadcast once for G * CB / VL FMAs, and the
-// G * CB / VL accumulator chains hide the FMA latency. Outputs that fit no group (borders) run alone.
-template <int CB, int G>
-inline void gather_group(int npass, const FlPass* const* P, const float* const* in, int o, int q, const float* coef, float* out, bool add) {
-  constexpr int V = CB / VL;
-  vf acc[G][V] = {};
-  for (int r = 0; r < npass; ++r) {
-    const int32_t* e = P[r]->tab + 3 * o;
-    const float* c = coef + e[2];
-    const float* src[G];
-    for (int g = 0; g < G; ++g) src[g] = in[r] + size_t(P[r]->tab[3 * (o + g * q)]) * CB;
-    for (int j = 0; j < e[1]; ++j) {
-      const vf cj = vf{} + c[j];
-      for (int g = 0; g < G; ++g)
-        for (int v = 0; v < V; ++v) acc[g][v] += cj * ld(src[g] + size_t(j) * CB + v * VL);
-    }
-  }
-  for (int g = 0; g < G; ++g) {
-    float* dst = out + size_t(o + g * q) * CB;
-    for (int v = 0; v < V; ++v) st(dst + v * VL, add ? ld(dst + v * VL) + acc[g][v] : acc[g][v]);
-  }
-}
-
-// Whether outputs o, o+q, ..., o+(G-1)q share tap counts and coefficients in every pass.
-inline bool shares(int npass, const FlPass* const* P, int o, int q, int G) {
-  if (o + (G - 1) * q >= P[0]->n_out) return false;
-  for (int r = 0; r < npass; ++r) {
-    const int32_t* e = P[r]->tab;
-    for (int g = 1; g < G; ++g) {
-      const int k = o + g * q;
-      if (e[3 * k + 1] != e[3 * o + 1] || e[3 * k + 2] != e[3 * o + 2]) return false;
-    }
-  }
-  return true;
-}
-
-template <int CB>
-void gather_rows(int npass, const FlPass* const* P, const float* const* in, const float* coef, float* out, bool add) {
-  constexpr int G = CB >= 32 ? 4 : 8;
-  const int n_out = P[0]->n_out;
-  for (int o = 0; o < n_out;) {
-    if (shares(npass, P, o, 1, G)) {
-      gather_group<CB, G>(npass, P, in, o, 1, coef, out, add);
-      o += G;
-      continue;
-    }
-    int q = 2;  // the phase period: the next output with the same coefficients
-    const int32_t* e = P[0]->tab;
-    while (q <= 8 && o + q < n_out && e[3 * (o + q) + 2] != e[3 * o + 2]) ++q;
-    bool block = q <= 8;
-    for (int r = 0; block && r < q; ++r) block = shares(npass, P, o + r, q, G);
-    if (block) {
-      for (int r = 0; r < q; ++r) gather_group<CB, G>(npass, P, in, o + r, q, coef, out, add);
-      o += G * q;
-      continue;
-    }
-    gather_group<CB, 1>(npass, P, in, o, 1, coef, out, add);
-    o += 1;
-  }
-}
-
-template <int CB>
-inline void gather_row(const FlPass& P, const float* coef, const float* in, float* out, bool add) {
-  const FlPass* pp = &P;
-  gather_rows<CB>(1, &pp, &in, coef, out, add);
-}
-
-// Row combination y[0:len) = sum_j c[j] * rows[j][0:len), accumulated in registers over the taps,
-// 8 vectors at a time (one store per 8 vectors, not one per tap).
-inline void combine(int cnt, const float* c, const float* const* rows, size_t len, float* y) {
-  size_t k = 0;
-  for (; k + 8 * VL <= len; k += 8 * VL) {
-    vf acc[8] = {};
-    for (int j = 0; j < cnt; ++j) {
-      const vf cj = vf{} + c[j];
-      const float* r = rows[j] + k;
-      for (int v = 0; v < 8; ++v) acc[v] += cj * ld(r + v * VL);
-    }
-    for (int v = 0; v < 8; ++v) st(y + k + v * VL, acc[v]);
-  }
-  for (; k < len; k += VL) {
-    vf acc = {};
-    for (int j = 0; j < cnt; ++j) acc += (vf{} + c[j]) * ld(rows[j] + k);
-    st(y + k, acc);
-  }
-}
-
-// Rows of `len` floats kept for a sliding window of row indices: row r lives in slot r % size.
-// The passes read rows in nondecreasing windows no wider than the largest tap count, so a ring
-// of that many rows replaces a whole intermediate image (which would not fit in L2).
-struct Ring {
-  float* base;
-  int size;
-  size_t len;
-  float* row(int r) const { return base + size_t(r % size) * len; }
-};
-
-int max_count(const FlPass& P) {
-  int m = 1;
-  for (int o = 0; o < P.n_out; ++o) m = std::max(m, int(P.tab[3 * o + 1]));
-  return m;
-}
-
-// Copies cw channels of `npix` NHWC pixels (stride C) into CB-wide pixels, zero above cw, plus bias.
-template <int CB>
-void load_pixels(const float* src, int C, int cw, int npix, const float* bias, float* dst) {
-  if (cw == CB) {
-    vf bv[CB / VL] = {};
-    if (bias) for (int v = 0; v < CB / VL; ++v) bv[v] = ld(bias + v * VL);
-    for (int p = 0; p < npix; ++p)
-      for (int v = 0; v < CB / VL; ++v) st(dst + size_t(p) * CB + v * VL, ld(src + size_t(p) * C + v * VL) + bv[v]);
-    return;
-  }
-  for (int p = 0; p < npix; ++p) {
-    float* d = dst + size_t(p) * CB;
-    const float* s = src + size_t(p) * C;
-    for (int c = 0; c < cw; ++c) d[c] = s[c] + (bias ? bias[c] : 0.f);
-    for (int c = cw; c < CB; ++c) d[c] = 0.f;
-  }
-}
-
-template <int CB>
-void store_pixels(const float* src, int C, int cw, int npix, float* dst) {
-  for (int p = 0; p < npix; ++p) std::memcpy(dst + size_t(p) * C, src + size_t(p) * CB, cw * sizeof(float));
-}
-
-typedef int32_t vi __attribute__((vector_size(64)));   // 16 lanes, the comparison results of vf
-typedef uint32_t vu __attribute__((vector_size(64)));  // 16 lanes, unsigned for the code shifts
-const vu kShift = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
-
-// 16 codes (0..2) of 16 consecutive channels <-> one 32-bit word, code i in bits 2i, 2i+1.
-inline uint32_t pack16(vi k) {
-  typedef uint32_t vu8 __attribute__((vector_size(32)));
-  typedef uint32_t vu4 __attribute__((vector_size(16)));
-  const vu w = vu(k) << kShift;  // disjoint bits: OR-reduce in halves
-  vu8 a, b;
-  std::memcpy(&a, &w, 32);
-  std::memcpy(&b, reinterpret_cast<const char*>(&w) + 32, 32);
-  const vu8 h = a | b;
-  vu4 c, d;
-  std::memcpy(&c, &h, 16);
-  std::memcpy(&d, reinterpret_cast<const char*>(&h) + 16, 16);
-  const vu4 q = c | d;
-  return q[0] | q[1] | q[2] | q[3];
-}
-inline vi unpack16(uint32_t w) { return vi(((vu{} + w) >> kShift) & 3u); }
-
-// Gradient factor of each code: gain * {1, slope, 0}.
-struct Act {
-  float gain, slope, clamp;  // clamp < 0: none
-  float mult[4];
-  explicit Act(const FlreluPlan& p) : gain(p.gain), slope(p.slope), clamp(p.clamp), mult{p.gain, p.gain * p.slope, 0.f, 0.f} {}
-};
-
-// Step 2's activation on one row a[Tw][CB], 16 channels at a time: z = clamp(lrelu(v) * gain) and
-// the codes of the valid channels (codes may be null: inference), or with `masked` the saved codes'
-// factors gain * {1, slope, 0} instead (linear). Codes are 2 bits, 16 channels to a 32-bit word,
-// `cwords` words per pixel (channel blocks start at multiples of 16: a word is never shared between
-// tasks). NaN stays NaN with code 1, as the scalar rule (v > 0 false, |z| > clamp false) gives.
-template <int CB>
-void activate(const Act& f, float* a, int Tw, int cw, uint32_t* codes, int cwords, bool masked) {
-  const vf slope = vf{} + f.slope, gain = vf{} + f.gain, zero = {};
-  const vf hi = vf{} + (f.clamp >= 0.f ? f.clamp : __builtin_inff()), lo = -hi;
-  const vf m0 = vf{} + f.mult[0], m1 = vf{} + f.mult[1];
-  for (int m = 0; m < Tw; ++m) {
-    float* p = a + size_t(m) * CB;
-    uint32_t* code = codes ? codes + size_t(m) * cwords : nullptr;
-    for (int v = 0; v < CB / VL; ++v) {
-      const bool valid = v * VL < cw;  // a vector past the last channel holds padding only
-      const vf x = ld(p + v * VL);
-      if (masked) {
-        const vi k = valid ? unpack16(code[v]) : vi{};
-        st(p + v * VL, x * (k == 0 ? m0 : k == 1 ? m1 : zero));
-        continue;
-      }
-      const vi pos = x > zero;
-      vf z = (pos ? x : x * slope) * gain;
-      const vi clamped = (z > hi) | (z < lo);
-      z = z > hi ? hi : z;
-      z = z < lo ? lo : z;
-      st(p + v * VL, z);
-      if (code && valid) code[v] = pack16(clamped ? vi{} + 2 : pos ? vi{} : vi{} + 1);
-    }
-  }
-}
+using namespace flrelu_detail;
 
 inline int cwords(const FlreluPlan& p) { return (p.C + VL - 1) / VL; }
 
@@ -246,14 +47,15 @@ void forward_task(const FlreluPlan& p, int n, int c0, const float* x, const floa
   const int ru = max_count(p.yup), nrows = int(p.rows.size());
   const int rd = p.radial ? nrows : max_count(p.ydown);
   const size_t rowD = p.radial ? rowU : rowY;
-  float* xrow = scratch.get(size_t(p.W) * CB + size_t(ru) * rowU + rowU + size_t(rd) * rowD + rowY);
+  const int npair = p.paired ? nrows / 2 : 0;
+  float* xrow = scratch.get(size_t(p.W) * CB + size_t(ru) * rowU + rowU + size_t(rd) * rowD + rowY + size_t(npair) * rowU);
   const Ring U{xrow + size_t(p.W) * CB, ru, rowU};   // rows of the x-pass of the up filter
   float* arow = U.base + size_t(ru) * rowU;
   const Ring D{arow + rowU, rd, rowD};               // separable: rows after the x-pass down; radial: activation rows
   float* yrow = D.base + size_t(rd) * rowD;
+  float* pairs = yrow + rowY;                        // symmetric radial filter: A[o*dy + a] + A[o*dy + rows-1-a]
   std::vector<const float*> rows(std::max({ru, rd, nrows}));
   std::vector<const FlPass*> rowp(nrows);
-  for (int a = 0; a < nrows; ++a) rowp[a] = &p.rows[a];
   const Act act(p);
   int next_u = 0, next_o = 0;
   for (int t = 0; t < p.Th; ++t) {
@@ -280,8 +82,19 @@ void forward_task(const FlreluPlan& p, int n, int c0, const float* x, const floa
       continue;
     }
     for (; next_o < p.Ho && next_o * p.dy + nrows - 1 <= t; ++next_o) {
-      for (int r = 0; r < nrows; ++r) rows[r] = D.row(next_o * p.dy + r);
-      gather_rows<CB>(nrows, rowp.data(), rows.data(), p.coef, yrow, false);
+      // A symmetric filter's rows a and rows-1-a are one pass over the sum of their input rows.
+      const int base = next_o * p.dy;
+      int k = 0;
+      for (; k < npair; ++k) {
+        add_rows(D.row(base + k), D.row(base + nrows - 1 - k), rowU, pairs + size_t(k) * rowU);
+        rowp[k] = &p.rows[k];
+        rows[k] = pairs + size_t(k) * rowU;
+      }
+      for (int r = npair; r < nrows - npair; ++r, ++k) {
+        rowp[k] = &p.rows[r];
+        rows[k] = D.row(base + r);
+      }
+      gather_rows<CB>(k, rowp.data(), rows.data(), p.coef, yrow, false, p.rows_blocks);
       store_pixels<CB>(yrow, p.C, cw, p.Wo, y + ((size_t(n) * p.Ho + next_o) * p.Wo) * p.C + c0);
     }
   }
@@ -328,7 +141,7 @@ void backward_task(const FlreluPlan& p, int n, int c0, const float* dy, const ui
         rows[k++] = dY + oy * rowY;
       }
       if (k == 0) std::memset(arow, 0, rowU * sizeof(float));
-      else gather_rows<CB>(k, rowp.data(), rows.data(), p.coef, arow, false);
+      else gather_rows<CB>(k, rowp.data(), rows.data(), p.coef, arow, false, p.rowsT_blocks);
     }
     activate<CB>(act, arow, p.Tw, cw, const_cast<uint32_t*>(codes) + ((size_t(n) * p.Th + t) * p.Tw) * cwords(p) + c0 / VL, cwords(p), true);
     const int32_t* e = p.yup.tab + 3 * t;  // transposed y-pass of the up filter, scattered
@@ -373,6 +186,8 @@ FlPass read_pass(const int32_t*& it, const int32_t* end, int n_out, int n_in, si
       throw std::invalid_argument(std::string("flrelu table: ") + name + " entry " + std::to_string(o) + " is out of range");
   }
   it = P.tab + 3 * n_out;
+  const FlPass* pp = &P;
+  P.blocks = schedule(1, &pp);
   return P;
 }
 
@@ -399,6 +214,9 @@ FlreluPlan flrelu_plan(const int32_t* it, size_t n, const float* coef, size_t nc
     if (p.dy < 1 || nrows < 1 || (p.Ho - 1) * p.dy + nrows > p.Th)
       throw std::invalid_argument("flrelu table: radial rows do not fit (got dy " + std::to_string(p.dy) + ", rows " + std::to_string(nrows) + ")");
     for (int a = 0; a < nrows; ++a) p.rows.push_back(read_pass(it, end, p.Wo, p.Tw, ncoef, "radial row"));
+    p.paired = true;
+    for (int a = 0; a < nrows / 2; ++a)
+      p.paired &= std::memcmp(p.rows[a].tab, p.rows[nrows - 1 - a].tab, sizeof(int32_t) * 3 * p.Wo) == 0;
   }
   p.xupT = read_pass(it, end, p.W, p.Tw, ncoef, "xup^T");
   if (!p.radial) {
@@ -408,6 +226,13 @@ FlreluPlan flrelu_plan(const int32_t* it, size_t n, const float* coef, size_t nc
     for (int a = 0; a < nrows; ++a) p.rowsT.push_back(read_pass(it, end, p.Tw, p.Wo, ncoef, "radial row^T"));
   }
   if (it != end) throw std::invalid_argument("flrelu table: trailing entries");
+  if (p.radial) {  // one schedule valid for every row (and every subset of rows) of the 2-D filter
+    std::vector<const FlPass*> rp, rtp;
+    for (const FlPass& r : p.rows) rp.push_back(&r);
+    for (const FlPass& r : p.rowsT) rtp.push_back(&r);
+    p.rows_blocks = schedule(int(rp.size()), rp.data());
+    p.rowsT_blocks = schedule(int(rtp.size()), rtp.data());
+  }
   return p;
 }
 

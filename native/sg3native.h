@@ -83,9 +83,15 @@ void bias_activation(float* y, const float* bias, size_t rows, int channels, int
 // ---- fused filtered leaky ReLU (flrelu.cc) ----
 // A 1-D pass as a banded matrix: output o = sum_{j < count} coef[off + j] * input[s0 + j], with
 // `tab` holding one (s0, count, off) triple per output.
+// A pass's outputs in the order the kernel runs them: g outputs o, o+q, ..., o+(g-1)q at a time,
+// the members of a group sharing tap count and coefficients (flrelu.cc gather_rows).
+struct FlBlock {
+  int o, q, g;
+};
 struct FlPass {
   int n_out, n_in;
   const int32_t* tab;
+  std::vector<FlBlock> blocks;
 };
 // The int table the caller builds (src/backend/native/flrelu-plan.ts): a header of kFlreluHeader
 // values [N, H, W, C, Th, Tw, Ho, Wo, radial, dy, rows], then each pass as (n_out, n_in, triples):
@@ -97,8 +103,10 @@ constexpr int kFlreluHeader = 11;
 struct FlreluPlan {
   int N, H, W, C, Th, Tw, Ho, Wo, dy;
   bool radial;
+  bool paired;  // radial rows a and rows-1-a have the same table (a symmetric filter)
   FlPass xup, yup, xdown, ydown, xupT, xdownT, ydownT;
   std::vector<FlPass> rows, rowsT;
+  std::vector<FlBlock> rows_blocks, rowsT_blocks;  // one schedule for all rows of the radial filter
   const float* coef;
   size_t ncoef;
   float gain, slope, clamp;  // clamp < 0: none

@@ -4,7 +4,8 @@
  * bias gradients and a second-order gradient (d/du of |d/dx sum(y * r * u)|^2, which runs the
  * Grad and Masked kernels) against the tfjs composition on wasm. Cases cover the layer kinds of
  * the StyleGAN3 schedules: up 2 / down 2 with padding, negative padding (crop), up 4, a radial
- * (2-D) down filter, the ToRGB (identity filters, slope 1, gain 1), a clamp that binds, channel
+ * (2-D) down filter (also a symmetric one, whose rows the kernel pairs), the ToRGB (identity
+ * filters, slope 1, gain 1), a clamp that binds, channel
  * counts that are not multiples of the 16/32-channel blocks, and flipFilter.
  *
  * Tolerance: relative to the largest |value| of the reference, 2e-6 (float32 with the same or a
@@ -16,24 +17,32 @@ import { tf, initBackend } from '../../src/backend/index.ts';
 import { loadAddon, nativeFlreluApplies, planFlreluTables } from '../../src/backend/native/index.ts';
 import { filteredLrelu, filteredLreluRef, filteredLreluTf, type FilteredLreluOptions } from '../../src/ops/filtered-lrelu.ts';
 
-interface Case { name: string; x: number[]; fu: number[] | null; fd: number[] | null; o: FilteredLreluOptions }
+interface Case { name: string; x: number[]; fu: number[] | null; fd: number[] | null; o: FilteredLreluOptions; symmetric?: boolean }
 const CASES: Case[] = [
   { name: 'up2 down2 pad', x: [2, 12, 12, 32], fu: [12], fd: [12], o: { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: 256 } },
   { name: 'crop clamp0.5 C33', x: [1, 20, 20, 33], fu: [12], fd: [12], o: { up: 2, down: 2, padding: [-3, -4, -3, -4], clamp: 0.5 } },
   { name: 'up4 C16', x: [2, 10, 10, 16], fu: [24], fd: [12], o: { up: 4, down: 2, padding: [20, 19, 20, 19], clamp: 0.5 } },
   { name: 'radial C40', x: [2, 12, 12, 40], fu: [12], fd: [12, 12], o: { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: 256 } },
+  { name: 'radial symmetric (rows paired) C48', x: [2, 12, 12, 48], fu: [12], fd: [12, 12], o: { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: 0.5 }, symmetric: true },
   { name: 'radial up4 clamp0.5 C5', x: [1, 10, 10, 5], fu: [24], fd: [16, 16], o: { up: 4, down: 2, padding: [21, 18, 21, 18], clamp: 0.5 } },
   { name: 'torgb C3', x: [2, 8, 8, 3], fu: null, fd: null, o: { slope: 1, gain: 1, clamp: 256 } },
   { name: 'flip, asymmetric pad, no clamp C20', x: [1, 9, 11, 20], fu: [8], fd: [6], o: { up: 2, down: 3, padding: [3, 1, 2, 5], flipFilter: true } },
 ];
 
 interface Inputs { x: tf.Tensor4D; b: tf.Tensor1D; fu: tf.Tensor1D | null; fd: tf.Tensor1D | tf.Tensor2D | null }
+/** A 2-D filter symmetric under row and column flips (as StyleGAN3's radial jinc filters are). */
+function symmetric2d(n: number): tf.Tensor2D {
+  const half = tf.randomUniform([Math.ceil(n / 2)], -0.2, 1, 'float32', 4);
+  const v = tf.slice(tf.concat([half, tf.reverse(half)]), 0, n) as tf.Tensor1D;
+  return tf.outerProduct(v, v);
+}
+
 function inputs(c: Case): Inputs {
   return {
     x: tf.randomNormal<tf.Rank>(c.x, 0, 1, 'float32', 1) as tf.Tensor4D,
     b: tf.randomNormal([c.x[3]!], 0, 1, 'float32', 2) as tf.Tensor1D,
     fu: c.fu ? tf.randomUniform<tf.Rank>(c.fu, -0.2, 1, 'float32', 3) as tf.Tensor1D : null,
-    fd: c.fd ? tf.randomUniform<tf.Rank>(c.fd, -0.2, 1, 'float32', 4) as tf.Tensor1D | tf.Tensor2D : null,
+    fd: !c.fd ? null : c.symmetric ? symmetric2d(c.fd[0]!) : tf.randomUniform<tf.Rank>(c.fd, -0.2, 1, 'float32', 4) as tf.Tensor1D | tf.Tensor2D,
   };
 }
 
