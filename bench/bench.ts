@@ -178,10 +178,11 @@ async function main(): Promise<void> {
     console.log('\nthroughput (small profile, 32x32): images/s wall (per CPU-second)');
     for (const t of extras) console.log(`${(t.row ? `${t.row} ` : '').padEnd(3)}${t.name.padEnd(16)}${f(t.images_per_s, 9)} (${t.images_per_cpu_s.toFixed(2)})`);
   }
+  const memory = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')).memory : undefined;  // kept from a --memory run
   writeFileSync(OUT, JSON.stringify({
     date: new Date().toISOString(), machine: { ...machine, loadavg_end: loadavg() }, backend: describeBackend(info),
     gemm_peak_gflops: peak, flops_note: FLOPS_NOTE, runs: o.runs, warmup: o.warmup,
-    peak_rss_mb_small: smallPeakRssMb, cases, official_comparison: compared, official, extras,
+    peak_rss_mb_small: smallPeakRssMb, cases, official_comparison: compared, official, extras, memory,
   }, null, 2) + '\n');
   console.log(`\nwrote ${OUT}`);
 }
