@@ -106,6 +106,34 @@ napi_value bind_gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// batchMatMul(a, b, c, geometry): geometry Int32Array [batch, a_batch, b_batch, M, N, K, trans_a, trans_b,
+// a_index[batch], b_index[batch]] (see MatMulGeom); C[i] = op(A[a_index[i]]) op(B[b_index[i]]).
+napi_value bind_batch_matmul(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 4;
+    napi_value argv[4];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 4) throw ArgError("batchMatMul expects (a, b, c, geometry) (got " + std::to_string(argc) + " arguments)");
+    const int32_t* f = typed<int32_t>(env, argv[3], napi_int32_array, 8, "geometry");
+    if (f[0] < 1 || f[1] < 1 || f[2] < 1 || f[3] < 1 || f[4] < 1 || f[5] < 0)
+      throw ArgError("batchMatMul needs batches, M, N >= 1 and K >= 0 (got " + std::to_string(f[0]) + ", " + std::to_string(f[3]) + ", " +
+                     std::to_string(f[4]) + ", " + std::to_string(f[5]) + ")");
+    f = typed<int32_t>(env, argv[3], napi_int32_array, 8 + 2 * size_t(f[0]), "geometry");
+    const sg3::MatMulGeom g{f[0], f[1], f[2], f[3], f[4], f[5], f[6] != 0, f[7] != 0, f + 8, f + 8 + f[0]};
+    for (int i = 0; i < g.batch; ++i)
+      if (g.a_index[i] < 0 || g.a_index[i] >= g.a_batch || g.b_index[i] < 0 || g.b_index[i] >= g.b_batch)
+        throw ArgError("batchMatMul batch index out of range (got " + std::to_string(g.a_index[i]) + ", " + std::to_string(g.b_index[i]) + ")");
+    const float* a = typed<float>(env, argv[0], napi_float32_array, size_t(g.a_batch) * g.M * g.K, "a");
+    const float* b = typed<float>(env, argv[1], napi_float32_array, size_t(g.b_batch) * g.K * g.N, "b");
+    float* c = typed<float>(env, argv[2], napi_float32_array, size_t(g.batch) * g.M * g.N, "c");
+    sg3::batch_matmul(g, a, b, c);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
 // biasAct(y, bias | null, channels, act, alpha): y = act(y + bias) in place (see bias_activation).
 napi_value bind_bias_act(napi_env env, napi_callback_info info) {
   try {
@@ -254,6 +282,7 @@ NAPI_MODULE_INIT() {
       {"depthwiseBackpropInput", nullptr, bind<sg3::depthwise_backprop_input, 'y', 'd', 'x', true>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"depthwiseBackpropFilter", nullptr, bind<sg3::depthwise_backprop_filter, 'x', 'y', 'd', true>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gemm", nullptr, bind_gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchMatMul", nullptr, bind_batch_matmul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"biasAct", nullptr, bind_bias_act, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluForward", nullptr, bind_flrelu_forward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluBackward", nullptr, bind_flrelu_backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

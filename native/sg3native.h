@@ -68,6 +68,18 @@ void reduce_gemm(const ReduceProblem& p);
 // Plain row-major GEMM C[M,N] = A[M,K] B[K,N] (the benchmark's peak measurement).
 void gemm(int M, int N, int K, const float* a, const float* b, float* c);
 
+// ---- batched matrix product (matmul.cc) ----
+// C[i] = op(A[a_index[i]]) op(B[b_index[i]]), i in [0, batch): op(A) [M, K] (stored [K, M] when
+// trans_a), op(B) [K, N] (stored [N, K] when trans_b), C [M, N], all row-major; A holds a_batch
+// matrices and B b_batch (the index arrays are tfjs's batch broadcasting, flattened).
+struct MatMulGeom {
+  int batch, a_batch, b_batch, M, N, K;
+  bool trans_a, trans_b;
+  const int32_t* a_index;
+  const int32_t* b_index;
+};
+void batch_matmul(const MatMulGeom& g, const float* a, const float* b, float* c);
+
 // ---- convolutions (conv.cc, depthwise.cc) ----
 void conv2d_forward(const ConvGeom& g, const float* x, const float* w, float* y);
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, float* dx);

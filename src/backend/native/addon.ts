@@ -35,6 +35,11 @@ export interface NativeAddon {
   flreluBackward(dy: Float32Array, codes: Int32Array, itab: Int32Array, ftab: Float32Array, gain: number, slope: number, clamp: number, dx: Float32Array): void;
   /** y[a, c] = sum_b x[a, b, c] (a Sum over contiguous axes; reduce.ts). */
   sumAxes(x: Float32Array, A: number, B: number, C: number, y: Float32Array): void;
+  /**
+   * C[i] = op(A[i]) op(B[i]) (row-major; matmul.ts): geometry [batch, a_batch, b_batch, M, N, K,
+   * trans_a, trans_b], an operand batch of 1 shared by every product.
+   */
+  batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, geometry: Int32Array): void;
   /** Row-major C[M,N] = A[M,K] B[K,N]. */
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, N: number, K: number): void;
   /** The micro-kernel instruction set ('avx512' | 'avx2' | 'generic') and the thread count. */

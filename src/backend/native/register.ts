@@ -14,6 +14,7 @@ import { loadAddon, geometryArray, type NativeAddon, type LoadedAddon } from './
 import { FUSED_ACTIVATIONS, NATIVE_KERNEL_NAMES, planNative, type NativeKernelName } from './geometry.ts';
 import { registerFlreluKernels, unregisterFlreluKernels } from './flrelu.ts';
 import { registerNativeSum, unregisterNativeSum } from './reduce.ts';
+import { registerNativeMatMul, unregisterNativeMatMul } from './matmul.ts';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackendLike {
@@ -83,7 +84,7 @@ function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc
 
 /**
  * Replaces the seven convolution kernels of the 'wasm' backend with native ones and adds the fused
- * filtered leaky ReLU's kernels (flrelu.ts) and a Sum over contiguous axes (reduce.ts); call it after
+ * filtered leaky ReLU's kernels (flrelu.ts), a Sum over contiguous axes (reduce.ts) and BatchMatMul (matmul.ts); call it after
  * sg3's other wasm kernels are registered (their kernels become the fallbacks). Idempotent; a
  * kernel someone registered over ours since is wrapped again. Never throws for an unusable
  * toolchain: returns { ok: false, reason } with a one-line reason for the caller to log.
@@ -108,6 +109,7 @@ export function registerNativeKernels(): { ok: boolean; reason?: string } {
   }
   registerFlreluKernels(active.addon);
   registerNativeSum(active.addon);
+  registerNativeMatMul(active.addon);
   return { ok: true };
 }
 
@@ -123,6 +125,7 @@ export function unregisterNativeKernels(): void {
   originals.clear();
   unregisterFlreluKernels();
   unregisterNativeSum();
+  unregisterNativeMatMul();
 }
 
 /** What runs: the addon's path, instruction set and threads, or null before a successful registration. */
