@@ -108,6 +108,127 @@ inline void gather_row(const FlPass& P, const float* coef, const float* in, floa
   gather_rows<CB>(1, &pp, &in, coef, out, add, P.blocks);
 }
 
+// Register-blocked passes. A strided run: outputs o0 + q*i (i < n) reading K inputs from
+// s0 + S*i, with one coefficient list per pass (a down-sampling pass, one phase of a polyphase
+// up-sampling pass, away from the borders). A pass set (one pass, or the passes of a radial
+// filter's rows, read the same way) is covered by runs with a compiled (K, S) and single outputs
+// (borders), which the gather form computes.
+struct StridedRun {
+  int o0, q, n, s0, S, K;
+};
+struct StridedPlan {
+  std::vector<StridedRun> runs;
+  std::vector<int> rest;  // outputs outside every run
+};
+
+inline bool strided_supported(int K, int S) { return (K == 12 && S == 2) || (K == 6 && S == 1); }
+
+// Output o + q*i of every pass: same tap count and coefficients as o, first input s0(o) + S*i.
+inline bool run_member(int npass, const FlPass* const* P, int o, int q, int S, int i) {
+  const int k = o + q * i;
+  for (int r = 0; r < npass; ++r) {
+    const int32_t* e = P[r]->tab;
+    if (e[3 * k] != e[3 * o] + S * i || e[3 * k + 1] != e[3 * o + 1] || e[3 * k + 2] != e[3 * o + 2] || e[3 * k] != P[0]->tab[3 * k]) return false;
+  }
+  return true;
+}
+
+inline StridedPlan strided_plan(int npass, const FlPass* const* P) {
+  StridedPlan sp;
+  const int n_out = P[0]->n_out;
+  const int32_t* e = P[0]->tab;
+  std::vector<char> done(n_out, 0);
+  for (int o = 0; o < n_out; ++o) {
+    if (done[o]) continue;
+    bool found = false;
+    for (int q = 1; q <= 4 && !found && o + q < n_out; ++q) {
+      const int S = e[3 * (o + q)] - e[3 * o], K = e[3 * o + 1];
+      if (!strided_supported(K, S)) continue;
+      int n = 1;
+      while (o + q * n < n_out && !done[o + q * n] && run_member(npass, P, o, q, S, n)) ++n;
+      if (n < 4) continue;
+      sp.runs.push_back({o, q, n, e[3 * o], S, K});
+      for (int i = 0; i < n; ++i) done[o + q * i] = 1;
+      found = true;
+    }
+    if (!found) { sp.rest.push_back(o); done[o] = 1; }
+  }
+  return sp;
+}
+
+// G outputs of a strided run, the first reading from input in0: one 16-channel vector at a time,
+// the G accumulators and the K coefficients of a pass stay in registers and each input pixel is
+// loaded once for all the outputs it reaches (the gather form loads it once per tap and output).
+// A pass with a second input row (b[k] non-null: rows a and rows-1-a of a symmetric filter)
+// reads the sum of its two rows. The sums run in the gather form's order: passes, then taps.
+template <int CB, int G, int K, int S>
+inline void strided_group(int npass, const float* const* c, const float* const* a, const float* const* b, int in0, int q, float* out) {
+  constexpr int P = S * (G - 1) + K;
+  for (int v = 0; v < CB / VL; ++v) {
+    vf acc[G] = {};
+    for (int k = 0; k < npass; ++k) {
+      vf cr[K];
+#pragma GCC unroll 32
+      for (int j = 0; j < K; ++j) cr[j] = splat(c[k][j]);
+      const float* pa = a[k] + size_t(in0) * CB + v * VL;
+      const float* pb = b[k] ? b[k] + size_t(in0) * CB + v * VL : nullptr;
+#pragma GCC unroll 64
+      for (int p = 0; p < P; ++p) {
+        const vf x = pb ? ld(pa + size_t(p) * CB) + ld(pb + size_t(p) * CB) : ld(pa + size_t(p) * CB);
+#pragma GCC unroll 32
+        for (int g = 0; g < G; ++g) {
+          const int j = p - S * g;
+          if (j >= 0 && j < K) acc[g] += cr[j] * x;
+        }
+      }
+    }
+#pragma GCC unroll 32
+    for (int g = 0; g < G; ++g) st(out + size_t(g) * q * CB + v * VL, acc[g]);
+  }
+}
+
+template <int CB, int K, int S>
+inline void strided_run(const StridedRun& r, int npass, const float* const* c, const float* const* a, const float* const* b, float* out) {
+  int i = 0;
+  for (; i + 8 <= r.n; i += 8) strided_group<CB, 8, K, S>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
+  for (; i + 4 <= r.n; i += 4) strided_group<CB, 4, K, S>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
+  for (; i < r.n; ++i) strided_group<CB, 1, K, S>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
+}
+
+// One output of a pass set in the gather form's order (a border output outside every run).
+template <int CB>
+inline void single_output(int npass, const FlPass* const* P, const float* coef, const float* const* a, const float* const* b, int o, float* out) {
+  for (int v = 0; v < CB / VL; ++v) {
+    vf acc = {};
+    for (int k = 0; k < npass; ++k) {
+      const int32_t* e = P[k]->tab + 3 * o;
+      const float* pa = a[k] + size_t(e[0]) * CB + v * VL;
+      const float* pb = b[k] ? b[k] + size_t(e[0]) * CB + v * VL : nullptr;
+      for (int j = 0; j < e[1]; ++j) acc += splat(coef[e[2] + j]) * (pb ? ld(pa + size_t(j) * CB) + ld(pb + size_t(j) * CB) : ld(pa + size_t(j) * CB));
+    }
+    st(out + size_t(o) * CB + v * VL, acc);
+  }
+}
+
+constexpr int kMaxStridedPasses = 32;
+
+// Whether the runs are worth it: they cover most outputs (else the grouped gather form runs).
+inline bool strided_pays(const StridedPlan& sp, int npass, int n_out) {
+  return npass <= kMaxStridedPasses && 4 * int(sp.rest.size()) <= n_out;
+}
+
+// out[o] = sum_k pass k over input rows a[k] (+ b[k] where non-null), every output of the set.
+template <int CB>
+inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const* P, const float* coef, const float* const* a, const float* const* b, float* out) {
+  const float* c[kMaxStridedPasses];
+  for (const StridedRun& r : sp.runs) {
+    for (int k = 0; k < npass; ++k) c[k] = coef + P[k]->tab[3 * r.o0 + 2];
+    if (r.K == 12 && r.S == 2) strided_run<CB, 12, 2>(r, npass, c, a, b, out);
+    else strided_run<CB, 6, 1>(r, npass, c, a, b, out);
+  }
+  for (int o : sp.rest) single_output<CB>(npass, P, coef, a, b, o, out);
+}
+
 // y[0:len) = a[0:len) + b[0:len).
 inline void add_rows(const float* a, const float* b, size_t len, float* y) {
   for (size_t k = 0; k < len; k += VL) st(y + k, ld(a + k) + ld(b + k));

@@ -40,38 +40,52 @@ struct Scratch {
 };
 thread_local Scratch scratch;
 
+// The register-blocked schedules of a call's forward passes (strided_plan), where they pay.
+struct FwdRuns {
+  StridedPlan xup, down;  // down: xdown (separable) or the radial rows as forward_task runs them
+  bool xup_on = false, down_on = false;
+};
+
 template <int CB>
-void forward_task(const FlreluPlan& p, int n, int c0, const float* x, const float* b, float* y, uint32_t* codes, bool masked) {
+void forward_task(const FlreluPlan& p, const FwdRuns& fr, int n, int c0, const float* x, const float* b, float* y, uint32_t* codes, bool masked) {
   const int cw = std::min(CB, p.C - c0);
-  const size_t rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo) * CB;
+  const size_t rowX = size_t(p.W) * CB, rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo) * CB;
   const int ru = max_count(p.yup), nrows = int(p.rows.size());
   const int rd = p.radial ? nrows : max_count(p.ydown);
   const size_t rowD = p.radial ? rowU : rowY;
   const int npair = p.paired ? nrows / 2 : 0;
-  float* xrow = scratch.get(size_t(p.W) * CB + size_t(ru) * rowU + rowU + size_t(rd) * rowD + rowY + size_t(npair) * rowU);
-  const Ring U{xrow + size_t(p.W) * CB, ru, rowU};   // rows of the x-pass of the up filter
-  float* arow = U.base + size_t(ru) * rowU;
+  float* urow = scratch.get(rowX + size_t(ru) * rowX + rowU + size_t(rd) * rowD + rowY + size_t(npair) * rowU);
+  const Ring X{urow + rowX, ru, rowX};               // input rows (+ bias) the y-pass of the up filter reads
+  float* arow = X.base + size_t(ru) * rowX;
   const Ring D{arow + rowU, rd, rowD};               // separable: rows after the x-pass down; radial: activation rows
   float* yrow = D.base + size_t(rd) * rowD;
   float* pairs = yrow + rowY;                        // symmetric radial filter: A[o*dy + a] + A[o*dy + rows-1-a]
   std::vector<const float*> rows(std::max({ru, rd, nrows}));
   std::vector<const FlPass*> rowp(nrows);
+  std::vector<const float*> rows2(nrows);
+  std::vector<const FlPass*> radp(nrows);
+  for (int k = 0; k < nrows - npair; ++k) radp[k] = &p.rows[k];
+  const FlPass* xupp = &p.xup;
+  const FlPass* xdownp = &p.xdown;
+  const float* none = nullptr;
   const Act act(p);
   int next_u = 0, next_o = 0;
   for (int t = 0; t < p.Th; ++t) {
-    // 1. the x-pass rows of the up filter this output row reads, 2. y-pass, activation
+    // 1. the y-pass of the up filter over the input rows it reads (narrow rows: the ring stays in
+    // L1), then its x-pass into the activation row, 2. the activation
     const int32_t* e = p.yup.tab + 3 * t;
-    for (; next_u < e[0] + e[1]; ++next_u) {
-      load_pixels<CB>(x + ((size_t(n) * p.H + next_u) * p.W) * p.C + c0, p.C, cw, p.W, b ? b + c0 : nullptr, xrow);
-      gather_row<CB>(p.xup, p.coef, xrow, U.row(next_u), false);
-    }
+    for (; next_u < e[0] + e[1]; ++next_u)
+      load_pixels<CB>(x + ((size_t(n) * p.H + next_u) * p.W) * p.C + c0, p.C, cw, p.W, b ? b + c0 : nullptr, X.row(next_u));
+    for (int j = 0; j < e[1]; ++j) rows[j] = X.row(e[0] + j);
+    combine(e[1], p.coef + e[2], rows.data(), rowX, urow);
     float* a = p.radial ? D.row(t) : arow;  // radial: D keeps the activation rows the 2-D filter reads
-    for (int j = 0; j < e[1]; ++j) rows[j] = U.row(e[0] + j);
-    combine(e[1], p.coef + e[2], rows.data(), rowU, a);
+    if (fr.xup_on) strided_passes<CB>(fr.xup, 1, &xupp, p.coef, &urow, &none, a);
+    else gather_row<CB>(p.xup, p.coef, urow, a, false);
     activate<CB>(act, a, p.Tw, cw, codes ? codes + ((size_t(n) * p.Th + t) * p.Tw) * cwords(p) + c0 / VL : nullptr, cwords(p), masked);
     // 3. down filter; an output row is written as soon as its last input row is done
     if (!p.radial) {
-      gather_row<CB>(p.xdown, p.coef, arow, D.row(t), false);
+      if (fr.down_on) strided_passes<CB>(fr.down, 1, &xdownp, p.coef, &arow, &none, D.row(t));
+      else gather_row<CB>(p.xdown, p.coef, arow, D.row(t), false);
       for (; next_o < p.Ho; ++next_o) {
         const int32_t* d = p.ydown.tab + 3 * next_o;
         if (d[0] + d[1] - 1 > t) break;
@@ -84,6 +98,15 @@ void forward_task(const FlreluPlan& p, int n, int c0, const float* x, const floa
     for (; next_o < p.Ho && next_o * p.dy + nrows - 1 <= t; ++next_o) {
       // A symmetric filter's rows a and rows-1-a are one pass over the sum of their input rows.
       const int base = next_o * p.dy;
+      if (fr.down_on) {  // register blocked, the row sums formed as they are read
+        for (int k = 0; k < nrows - npair; ++k) {
+          rows[k] = D.row(base + k);
+          rows2[k] = k < npair ? D.row(base + nrows - 1 - k) : nullptr;
+        }
+        strided_passes<CB>(fr.down, nrows - npair, radp.data(), p.coef, rows.data(), rows2.data(), yrow);
+        store_pixels<CB>(yrow, p.C, cw, p.Wo, y + ((size_t(n) * p.Ho + next_o) * p.Wo) * p.C + c0);
+        continue;
+      }
       int k = 0;
       for (; k < npair; ++k) {
         add_rows(D.row(base + k), D.row(base + nrows - 1 - k), rowU, pairs + size_t(k) * rowU);
@@ -238,9 +261,19 @@ FlreluPlan flrelu_plan(const int32_t* it, size_t n, const float* coef, size_t nc
 
 void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* y, uint32_t* codes, bool masked) {
   if (masked && !codes) throw std::invalid_argument("flrelu: the masked forward needs codes");
+  FwdRuns fr;
+  const FlPass* xp = &p.xup;
+  fr.xup = strided_plan(1, &xp);
+  fr.xup_on = strided_pays(fr.xup, 1, p.Tw);
+  std::vector<const FlPass*> dp;  // the radial rows as forward_task runs them: pairs, then the middle row
+  const int nrows = int(p.rows.size());
+  if (p.radial) for (int r = 0; r < nrows - (p.paired ? nrows / 2 : 0); ++r) dp.push_back(&p.rows[r]);
+  else dp.push_back(&p.xdown);
+  fr.down = strided_plan(int(dp.size()), dp.data());
+  fr.down_on = strided_pays(fr.down, int(dp.size()), p.Wo);
   run_blocks(p, [&](int cb, int n, int c0) {
-    if (cb == 32) forward_task<32>(p, n, c0, x, b, y, codes, masked);
-    else forward_task<16>(p, n, c0, x, b, y, codes, masked);
+    if (cb == 32) forward_task<32>(p, fr, n, c0, x, b, y, codes, masked);
+    else forward_task<16>(p, fr, n, c0, x, b, y, codes, masked);
   });
 }
 

@@ -4,7 +4,8 @@
  * bias gradients and a second-order gradient (d/du of |d/dx sum(y * r * u)|^2, which runs the
  * Grad and Masked kernels) against the tfjs composition on wasm. Cases cover the layer kinds of
  * the StyleGAN3 schedules: up 2 / down 2 with padding, negative padding (crop), up 4, a radial
- * (2-D) down filter (also a symmetric one, whose rows the kernel pairs), the ToRGB (identity
+ * (2-D) down filter (also symmetric ones, whose rows the kernel pairs, wide enough for its
+ * register-blocked runs, and one of 6 taps at stride 1), the ToRGB (identity
  * filters, slope 1, gain 1), a clamp that binds, channel
  * counts that are not multiples of the 16/32-channel blocks, and flipFilter.
  *
@@ -24,6 +25,9 @@ const CASES: Case[] = [
   { name: 'up4 C16', x: [2, 10, 10, 16], fu: [24], fd: [12], o: { up: 4, down: 2, padding: [20, 19, 20, 19], clamp: 0.5 } },
   { name: 'radial C40', x: [2, 12, 12, 40], fu: [12], fd: [12, 12], o: { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: 256 } },
   { name: 'radial symmetric (rows paired) C48', x: [2, 12, 12, 48], fu: [12], fd: [12, 12], o: { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: 0.5 }, symmetric: true },
+  // Wide enough for the register-blocked runs (8 outputs at a time, then single outputs); a down 1 radial filter (6 taps, stride 1).
+  { name: 'radial symmetric wide C32', x: [1, 20, 22, 32], fu: [12], fd: [12, 12], o: { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: 256 }, symmetric: true },
+  { name: 'radial symmetric down1 C16', x: [1, 9, 14, 16], fu: [12], fd: [6, 6], o: { up: 2, down: 1, padding: [5, 4, 5, 4], clamp: 0.5 }, symmetric: true },
   { name: 'radial up4 clamp0.5 C5', x: [1, 10, 10, 5], fu: [24], fd: [16, 16], o: { up: 4, down: 2, padding: [21, 18, 21, 18], clamp: 0.5 } },
   { name: 'torgb C3', x: [2, 8, 8, 3], fu: null, fd: null, o: { slope: 1, gain: 1, clamp: 256 } },
   { name: 'flip, asymmetric pad, no clamp C20', x: [1, 9, 11, 20], fu: [8], fd: [6], o: { up: 2, down: 3, padding: [3, 1, 2, 5], flipFilter: true } },
