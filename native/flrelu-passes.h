@@ -115,6 +115,7 @@ inline void gather_row(const FlPass& P, const float* coef, const float* in, floa
 // (borders), which the gather form computes.
 struct StridedRun {
   int o0, q, n, s0, S, K;
+  bool sym;  // every pass's coefficients read the same backwards
 };
 struct StridedPlan {
   std::vector<StridedRun> runs;
@@ -133,7 +134,7 @@ inline bool run_member(int npass, const FlPass* const* P, int o, int q, int S, i
   return true;
 }
 
-inline StridedPlan strided_plan(int npass, const FlPass* const* P) {
+inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* coef) {
   StridedPlan sp;
   const int n_out = P[0]->n_out;
   const int32_t* e = P[0]->tab;
@@ -147,7 +148,12 @@ inline StridedPlan strided_plan(int npass, const FlPass* const* P) {
       int n = 1;
       while (o + q * n < n_out && !done[o + q * n] && run_member(npass, P, o, q, S, n)) ++n;
       if (n < 4) continue;
-      sp.runs.push_back({o, q, n, e[3 * o], S, K});
+      bool sym = true;
+      for (int r = 0; r < npass; ++r) {
+        const float* c = coef + P[r]->tab[3 * o + 2];
+        for (int j = 0; j < K; ++j) sym &= c[j] == c[K - 1 - j];
+      }
+      sp.runs.push_back({o, q, n, e[3 * o], S, K, sym});
       for (int i = 0; i < n; ++i) done[o + q * i] = 1;
       found = true;
     }
@@ -156,58 +162,82 @@ inline StridedPlan strided_plan(int npass, const FlPass* const* P) {
   return sp;
 }
 
-// G outputs of a strided run, the first reading from input in0: one 16-channel vector at a time,
-// the G accumulators and the K coefficients of a pass stay in registers and each input pixel is
-// loaded once for all the outputs it reaches (the gather form loads it once per tap and output).
-// A pass with a second input row (b[k] non-null: rows a and rows-1-a of a symmetric filter)
-// reads the sum of its two rows. The sums run in the gather form's order: passes, then taps.
-template <int CB, int G, int K, int S>
-inline void strided_group(int npass, const float* const* c, const float* const* a, const float* const* b, int in0, int q, float* out) {
-  constexpr int P = S * (G - 1) + K;
-  for (int v = 0; v < CB / VL; ++v) {
-    vf acc[G] = {};
-    for (int k = 0; k < npass; ++k) {
-      vf cr[K];
+// One pass of a strided group (see strided_group): acc[g][v] += sum_j c[j] * in[S*g + j][v] for
+// the V vectors v of a pixel, where in is row a, or with Paired the sum of rows a and b (formed as
+// each pixel is read). Sym: c[j] == c[K-1-j] (a symmetric filter row), so K/2 registers hold
+// the coefficients and there is room for V = 2 vectors of accumulators (twice the independent
+// FMA chains).
+template <int G, int V, int K, int S, bool Paired, bool Sym>
+inline void strided_pass(vf (&acc)[G][V], const float* c, const float* pa, const float* pb, size_t stride) {
+  constexpr int P = S * (G - 1) + K, NC = Sym ? (K + 1) / 2 : K;
+  vf cr[NC];
 #pragma GCC unroll 32
-      for (int j = 0; j < K; ++j) cr[j] = splat(c[k][j]);
-      const float* pa = a[k] + size_t(in0) * CB + v * VL;
-      const float* pb = b[k] ? b[k] + size_t(in0) * CB + v * VL : nullptr;
+  for (int j = 0; j < NC; ++j) cr[j] = splat(c[j]);
 #pragma GCC unroll 64
-      for (int p = 0; p < P; ++p) {
-        const vf x = pb ? ld(pa + size_t(p) * CB) + ld(pb + size_t(p) * CB) : ld(pa + size_t(p) * CB);
+  for (int p = 0; p < P; ++p) {
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) {
+      const float* qa = pa + size_t(p) * stride + v * VL;
+      const vf x = Paired ? ld(qa) + ld(pb + size_t(p) * stride + v * VL) : ld(qa);
 #pragma GCC unroll 32
-        for (int g = 0; g < G; ++g) {
-          const int j = p - S * g;
-          if (j >= 0 && j < K) acc[g] += cr[j] * x;
-        }
+      for (int g = 0; g < G; ++g) {
+        const int j = p - S * g;
+        if (j >= 0 && j < K) acc[g][v] += cr[Sym && j >= NC ? K - 1 - j : j] * x;
       }
     }
-#pragma GCC unroll 32
-    for (int g = 0; g < G; ++g) st(out + size_t(g) * q * CB + v * VL, acc[g]);
   }
 }
 
-template <int CB, int K, int S>
+// G outputs of a strided run, the first reading from input in0: the G accumulators (of one or,
+// for symmetric rows, both 16-channel vectors of a 32-channel pixel) and the coefficients of a
+// pass stay in registers and each input pixel is loaded once for all the outputs it reaches (the
+// gather form loads it once per tap and output). A pass with a second input row (b[k] non-null:
+// rows a and rows-1-a of a symmetric filter) reads the sum of its two rows. The sums run in the
+// gather form's order: passes, then taps.
+template <int CB, int G, int K, int S, bool Sym>
+inline void strided_group(int npass, const float* const* c, const float* const* a, const float* const* b, int in0, int q, float* out) {
+  constexpr int V = Sym ? CB / VL : 1;
+  const size_t off = size_t(in0) * CB;
+  for (int v0 = 0; v0 < CB / VL; v0 += V) {
+    vf acc[G][V] = {};
+    for (int k = 0; k < npass; ++k) {
+      const float* pa = a[k] + off + v0 * VL;
+      if (b[k]) strided_pass<G, V, K, S, true, Sym>(acc, c[k], pa, b[k] + off + v0 * VL, CB);
+      else strided_pass<G, V, K, S, false, Sym>(acc, c[k], pa, nullptr, CB);
+    }
+#pragma GCC unroll 32
+    for (int g = 0; g < G; ++g)
+      for (int v = 0; v < V; ++v) st(out + size_t(g) * q * CB + (v0 + v) * VL, acc[g][v]);
+  }
+}
+
+template <int CB, int K, int S, bool Sym>
 inline void strided_run(const StridedRun& r, int npass, const float* const* c, const float* const* a, const float* const* b, float* out) {
   int i = 0;
-  for (; i + 8 <= r.n; i += 8) strided_group<CB, 8, K, S>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
-  for (; i + 4 <= r.n; i += 4) strided_group<CB, 4, K, S>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
-  for (; i < r.n; ++i) strided_group<CB, 1, K, S>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
+  for (; i + 8 <= r.n; i += 8) strided_group<CB, 8, K, S, Sym>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
+  for (; i + 4 <= r.n; i += 4) strided_group<CB, 4, K, S, Sym>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
+  for (; i < r.n; ++i) strided_group<CB, 1, K, S, Sym>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
 }
 
-// One output of a pass set in the gather form's order (a border output outside every run).
+// One output of a pass set in the gather form's order (a border output outside every run); the
+// vectors of a pixel side by side (independent FMA chains).
 template <int CB>
 inline void single_output(int npass, const FlPass* const* P, const float* coef, const float* const* a, const float* const* b, int o, float* out) {
-  for (int v = 0; v < CB / VL; ++v) {
-    vf acc = {};
-    for (int k = 0; k < npass; ++k) {
-      const int32_t* e = P[k]->tab + 3 * o;
-      const float* pa = a[k] + size_t(e[0]) * CB + v * VL;
-      const float* pb = b[k] ? b[k] + size_t(e[0]) * CB + v * VL : nullptr;
-      for (int j = 0; j < e[1]; ++j) acc += splat(coef[e[2] + j]) * (pb ? ld(pa + size_t(j) * CB) + ld(pb + size_t(j) * CB) : ld(pa + size_t(j) * CB));
+  constexpr int V = CB / VL;
+  vf acc[V] = {};
+  for (int k = 0; k < npass; ++k) {
+    const int32_t* e = P[k]->tab + 3 * o;
+    const float* pa = a[k] + size_t(e[0]) * CB;
+    const float* pb = b[k] ? b[k] + size_t(e[0]) * CB : nullptr;
+    for (int j = 0; j < e[1]; ++j) {
+      const vf c = splat(coef[e[2] + j]);
+      for (int v = 0; v < V; ++v) {
+        const size_t i = size_t(j) * CB + v * VL;
+        acc[v] += c * (pb ? ld(pa + i) + ld(pb + i) : ld(pa + i));
+      }
     }
-    st(out + size_t(o) * CB + v * VL, acc);
   }
+  for (int v = 0; v < V; ++v) st(out + size_t(o) * CB + v * VL, acc[v]);
 }
 
 constexpr int kMaxStridedPasses = 32;
@@ -223,8 +253,13 @@ inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const
   const float* c[kMaxStridedPasses];
   for (const StridedRun& r : sp.runs) {
     for (int k = 0; k < npass; ++k) c[k] = coef + P[k]->tab[3 * r.o0 + 2];
-    if (r.K == 12 && r.S == 2) strided_run<CB, 12, 2>(r, npass, c, a, b, out);
-    else strided_run<CB, 6, 1>(r, npass, c, a, b, out);
+    if (r.K == 12 && r.S == 2) {
+      if (r.sym) strided_run<CB, 12, 2, true>(r, npass, c, a, b, out);
+      else strided_run<CB, 12, 2, false>(r, npass, c, a, b, out);
+    } else {
+      if (r.sym) strided_run<CB, 6, 1, true>(r, npass, c, a, b, out);
+      else strided_run<CB, 6, 1, false>(r, npass, c, a, b, out);
+    }
   }
   for (int o : sp.rest) single_output<CB>(npass, P, coef, a, b, o, out);
 }

@@ -263,13 +263,13 @@ void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* 
   if (masked && !codes) throw std::invalid_argument("flrelu: the masked forward needs codes");
   FwdRuns fr;
   const FlPass* xp = &p.xup;
-  fr.xup = strided_plan(1, &xp);
+  fr.xup = strided_plan(1, &xp, p.coef);
   fr.xup_on = strided_pays(fr.xup, 1, p.Tw);
   std::vector<const FlPass*> dp;  // the radial rows as forward_task runs them: pairs, then the middle row
   const int nrows = int(p.rows.size());
   if (p.radial) for (int r = 0; r < nrows - (p.paired ? nrows / 2 : 0); ++r) dp.push_back(&p.rows[r]);
   else dp.push_back(&p.xdown);
-  fr.down = strided_plan(int(dp.size()), dp.data());
+  fr.down = strided_plan(int(dp.size()), dp.data(), p.coef);
   fr.down_on = strided_pays(fr.down, int(dp.size()), p.Wo);
   run_blocks(p, [&](int cb, int n, int c0) {
     if (cb == 32) forward_task<32>(p, fr, n, c0, x, b, y, codes, masked);
