@@ -1,12 +1,16 @@
 /**
  * Modulated convolution (StyleGAN2 paper Sec. 2.2, "weight demodulation"; used by StyleGAN3's
  * SynthesisLayer). Layout: x NHWC [N, H, W, I], weight OIHW [O, I, kh, kw] (official state_dict
- * layout), styles [N, I]. tfjs has no grouped convolution, so both variants run in the
- * non-fused form, which is exact: with d[n,o] the demodulation coefficients,
+ * layout), styles [N, I]. tfjs has no grouped convolution, so a k x k kernel runs in the non-fused
+ * form, which is exact: with d[n,o] the demodulation coefficients,
  *     conv(x, w * s * d)[n, o] = d[n, o] * conv(x * s, w)[n, o],
  * i.e. scale the input by the styles, one convolution shared by the batch, scale the output.
+ * A 1x1 kernel (every layer of config R, the ToRGB layers) is a matrix product per sample, so it
+ * runs fused as the official code does it: per-sample weights w * s * d ([N, O, I], a few hundred
+ * thousand multiplies) and one batched product, instead of two passes over the activations.
  */
 import { tf } from '../backend/tf.ts';
+import { batchMatMulIsFast } from '../backend/native/index.ts';
 import type { FirFilter } from './fir.ts';
 import { conv2dResample } from './conv2d-resample.ts';
 import { oihwToHwio } from './layout.ts';
@@ -50,11 +54,26 @@ export function modulatedConv2d(x: tf.Tensor4D, weight: tf.Tensor4D, styles: tf.
     }
     let scale: tf.Tensor = s;
     if (opts.inputGain != null) scale = tf.mul(s, typeof opts.inputGain === 'number' ? opts.inputGain : tf.broadcastTo(opts.inputGain, [N, I]));
+    if (weight.shape[2] === 1 && weight.shape[3] === 1 && padH === 0 && padW === 0 && batchMatMulIsFast()) {
+      return fusedPointwise(x, w, scale, demodulate ? demodCoefficients(w, s) : null);
+    }
     const xs = tf.mul(x, tf.reshape(scale, [N, 1, 1, I]));
     let y = tf.conv2d(xs as tf.Tensor4D, oihwToHwio(w), 1, [[0, 0], [padH, padH], [padW, padW], [0, 0]]);
     if (demodulate) y = tf.mul(y, tf.reshape(demodCoefficients(w, s), [N, 1, 1, weight.shape[0]]));
     return y;
   });
+}
+
+/**
+ * A 1x1 modulated conv as the official fused form: W[n, o, i] = w[o, i] * scale[n, i] (* d[n, o]),
+ * y[n] = x[n] @ W[n]^T. x NHWC [N, H, W, I], w OIHW [O, I, 1, 1], scale [N, I], d [N, O] or null.
+ */
+function fusedPointwise(x: tf.Tensor4D, w: tf.Tensor4D, scale: tf.Tensor, d: tf.Tensor2D | null): tf.Tensor4D {
+  const [N, H, W, I] = x.shape, O = w.shape[0];
+  let perSample = tf.mul(tf.reshape(w, [1, O, I]), tf.reshape(scale, [N, 1, I]));
+  if (d) perSample = tf.mul(perSample, tf.reshape(d, [N, O, 1]));
+  const y = tf.matMul(tf.reshape(x, [N, H * W, I]), perSample as tf.Tensor3D, false, true);
+  return tf.reshape(y, [N, H, W, O]);
 }
 
 export interface ModulatedConvSG2Options {

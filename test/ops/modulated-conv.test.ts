@@ -6,7 +6,8 @@
  *  - g_sg3_T16 act.L0 from act.input and g_sg2_16_nonoise act.b8.conv0 from act.b4.conv1
  *    (SG2 up=2 layer: transposed-conv semantics, [1,3,3,1] filter, lrelu, clamp);
  *  - conv2dResample's up path against the official route (conv2dTranspose, then upfirdn2d);
- *  - gradients of both modulated convs: wasm equals cpu.
+ *  - gradients of both modulated convs: wasm equals cpu;
+ *  - a 1x1 kernel (run fused, per-sample weights): value and gradients equal the non-fused form.
  * All golden comparisons on wasm and cpu at the JSON's suggested tolerances.
  */
 import test from 'ava';
@@ -18,6 +19,7 @@ import { oihwToHwio } from '../../src/ops/layout.ts';
 import { modulatedConv2d, modulatedConv2dSG2 } from '../../src/ops/modulated-conv.ts';
 import { setupFilter, upfirdn2dRef } from '../../src/ops/upfirdn2d.ts';
 import { readGoldenJson } from '../_golden.ts';
+import { nativeKernelInfo, nativeMatMulCalls } from '../../src/backend/native/index.ts';
 import { BACKENDS, golden, maxAbs, maxAbsDiff, stored, storedNhwc, suggestedTol, useBackend } from './_helpers.ts';
 
 const OPS = 'ops_sg3.safetensors';
@@ -126,6 +128,43 @@ test.serial('gradients of modulatedConv2d and modulatedConv2dSG2 (w.r.t. x, weig
     t.true(maxAbsDiff(results[0]![i]!, results[1]![i]!) <= 1e-5 * Math.max(1, scale), `gradient ${i}`);
   }
 });
+
+/**
+ * The SG3 modulated conv of a 1x1 kernel written out as the StyleGAN2 paper states it, in its
+ * non-fused form: pre-normalise w and s, scale the input by s * gain, one shared conv, scale the
+ * output by d = rsqrt(sum_i (w s)^2 + 1e-8). The op runs 1x1 kernels fused (per-sample weights).
+ */
+function pointwiseNonFused(x: tf.Tensor4D, w0: tf.Tensor4D, s0: tf.Tensor2D, gain: number): tf.Tensor4D {
+  const w = tf.div(w0, tf.sqrt(tf.mean(tf.square(w0), [1, 2, 3], true))) as tf.Tensor4D;
+  const s = tf.div(s0, tf.sqrt(tf.mean(tf.square(s0)))) as tf.Tensor2D;
+  const [N, , , I] = x.shape, O = w.shape[0];
+  const y = tf.conv2d(tf.mul(x, tf.reshape(tf.mul(s, gain), [N, 1, 1, I])) as tf.Tensor4D, oihwToHwio(w), 1, 'valid');
+  const d = tf.rsqrt(tf.add(tf.matMul(tf.square(s), tf.reshape(tf.square(w), [O, I]), false, true), 1e-8));
+  return tf.mul(y, tf.reshape(d, [N, 1, 1, O])) as tf.Tensor4D;
+}
+
+for (const backend of BACKENDS) {
+  test.serial(`backend=${backend} 1x1 modulatedConv2d (fused per-sample weights): value and gradients equal the non-fused form`, async (t) => {
+    await useBackend(backend);
+    const x = tf.randomNormal([3, 6, 7, 20], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const w = tf.randomNormal([9, 20, 1, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const s = tf.randomNormal([3, 20], 1, 0.3, 'float32', 6) as tf.Tensor2D;
+    const before = nativeMatMulCalls().native;
+    const got = modulatedConv2d(x, w, s, { inputGain: 0.7 });
+    if (backend === 'wasm' && nativeKernelInfo()) t.true(nativeMatMulCalls().native > before, 'the product ran natively');
+    const want = pointwiseNonFused(x, w, s, 0.7);
+    t.deepEqual(got.shape, [3, 6, 7, 9]);
+    t.true(maxAbsDiff(got, want) <= 1e-5 * maxAbs(want));
+    const loss = (f: (a: tf.Tensor4D, b: tf.Tensor4D, c: tf.Tensor2D) => tf.Tensor) => tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+      tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor2D), tf.randomNormal([3, 6, 7, 9], 0, 1, 'float32', 7))))([x, w, s]);
+    const g = loss((a, b, c) => modulatedConv2d(a, b, c, { inputGain: 0.7 })), r = loss((a, b, c) => pointwiseNonFused(a, b, c, 0.7));
+    for (let i = 0; i < 3; i++) {
+      const scale = maxAbs(r[i]!);
+      t.true(scale > 1e-3, `gradient ${i} is not trivially zero`);
+      t.true(maxAbsDiff(g[i]!, r[i]!) <= 2e-5 * scale, `gradient ${i}: ${maxAbsDiff(g[i]!, r[i]!)} vs scale ${scale}`);
+    }
+  });
+}
 
 test.serial('modulatedConv2d rejects styles of the wrong shape', async (t) => {
   await useBackend('cpu');

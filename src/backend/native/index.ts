@@ -15,6 +15,6 @@ export type { NativeAddon, ConvGeom } from './addon.ts';
 export { nativeFilteredLrelu, nativeFlreluApplies, FLRELU_KERNEL_NAMES } from './flrelu.ts';
 export type { NativeFlreluOptions } from './flrelu.ts';
 export { planFlreluTables } from './flrelu-plan.ts';
-export { planMatMul, nativeMatMulCalls } from './matmul.ts';
+export { planMatMul, nativeMatMulCalls, batchMatMulIsFast } from './matmul.ts';
 export type { MatMulPlan } from './matmul.ts';
 export type { FlreluGeometry, FlreluTables } from './flrelu-plan.ts';

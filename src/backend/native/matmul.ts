@@ -106,3 +106,11 @@ export function unregisterNativeMatMul(): void {
 export function nativeMatMulCalls(): { native: number; fallback: number } {
   return { ...calls };
 }
+
+/**
+ * Whether tf.matMul runs at GEMM speed on the active backend: everywhere but on a wasm backend
+ * without the native kernel (ops choose a batched product over a conv only where it is fast).
+ */
+export function batchMatMulIsFast(): boolean {
+  return tf.getBackend() !== 'wasm' || (ours != null && tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc === ours);
+}
