@@ -242,9 +242,10 @@ inline void single_output(int npass, const FlPass* const* P, const float* coef, 
 
 constexpr int kMaxStridedPasses = 32;
 
-// Whether the runs are worth it: they cover most outputs (else the grouped gather form runs).
-inline bool strided_pays(const StridedPlan& sp, int npass, int n_out) {
-  return npass <= kMaxStridedPasses && 4 * int(sp.rest.size()) <= n_out;
+// Whether the runs are worth it: any run is (the outputs outside runs are single outputs in the
+// grouped gather form as well).
+inline bool strided_pays(const StridedPlan& sp, int npass) {
+  return npass <= kMaxStridedPasses && !sp.runs.empty();
 }
 
 // out[o] = sum_k pass k over input rows a[k] (+ b[k] where non-null), every output of the set.

@@ -123,30 +123,37 @@ void forward_task(const FlreluPlan& p, const FwdRuns& fr, int n, int c0, const f
   }
 }
 
-// The gradient, every pass transposed and in gather form except the y-pass of the up filter
-// (rows scattered: dU1[s0 + j] += c * dA[t], as activation rows come one at a time); a dU1 row
-// that no later row t reaches is final and leaves at once through the transposed x-pass.
+// The gradient, every pass transposed and in gather form (register-blocked strided runs where
+// they pay) except the y-pass of the up filter: each activation row's gradient dA[t] goes through
+// the transposed x-pass first (to a narrow row) and is then scattered, dU[s0 + j] += c * xup^T dA[t],
+// into a ring of narrow rows (L1); a dU row that no later row t reaches is final and is stored.
+struct BwdRuns {
+  StridedPlan xupT, dA;  // dA: xdown^T (separable) or the radial rows' transposes (every subset)
+  bool xupT_on = false, dA_on = false;
+};
+
 template <int CB>
-void backward_task(const FlreluPlan& p, int n, int c0, const float* dy, const uint32_t* codes, float* dx) {
+void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const float* dy, const uint32_t* codes, float* dx) {
   const int cw = std::min(CB, p.C - c0);
-  const size_t rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo) * CB;
+  const size_t rowX = size_t(p.W) * CB, rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo) * CB;
   const int ru = max_count(p.yup);
-  float* dY = scratch.get(size_t(p.Ho) * rowY + rowY + rowU + size_t(ru) * rowU + size_t(p.W) * CB);
+  float* dY = scratch.get(size_t(p.Ho) * rowY + rowY + rowU + rowX + size_t(ru) * rowX);
   float* brow = dY + size_t(p.Ho) * rowY;
   float* arow = brow + rowY;
-  const Ring U{arow + rowU, ru, rowU};
-  float* xrow = U.base + size_t(ru) * rowU;
+  float* xrow = arow + rowU;
+  const Ring U{xrow + rowX, ru, rowX};
   const int nrows = int(p.rowsT.size());
-  std::vector<const float*> rows(std::max(max_count(p.radial ? p.yup : p.ydownT), nrows));
+  std::vector<const float*> rows(std::max(max_count(p.radial ? p.yup : p.ydownT), nrows)), none(std::max(nrows, 1), nullptr);
   std::vector<const FlPass*> rowp(nrows);
+  const FlPass* xuptp = &p.xupT;
+  const FlPass* xdowntp = &p.xdownT;
   const Act act(p);
   load_pixels<CB>(dy + size_t(n) * p.Ho * p.Wo * p.C + c0, p.C, cw, p.Ho * p.Wo, nullptr, dY);  // dY, CB-wide
-  int zeroed = 0, done = 0;  // dU1 rows [done, zeroed) are live in the ring
-  auto finish = [&](int upto) {  // dU1 rows below upto are complete: x-pass transposed, store
+  int zeroed = 0, done = 0;  // dU rows [done, zeroed) are live in the ring
+  auto finish = [&](int upto) {  // dU rows below upto are complete
     for (; done < upto; ++done) {
-      if (done >= zeroed) { std::memset(U.row(done), 0, rowU * sizeof(float)); zeroed = done + 1; }
-      gather_row<CB>(p.xupT, p.coef, U.row(done), xrow, false);
-      store_pixels<CB>(xrow, p.C, cw, p.W, dx + ((size_t(n) * p.H + done) * p.W) * p.C + c0);
+      if (done >= zeroed) { std::memset(U.row(done), 0, rowX * sizeof(float)); zeroed = done + 1; }
+      store_pixels<CB>(U.row(done), p.C, cw, p.W, dx + ((size_t(n) * p.H + done) * p.W) * p.C + c0);
     }
   };
   for (int t = 0; t < p.Th; ++t) {
@@ -154,7 +161,9 @@ void backward_task(const FlreluPlan& p, int n, int c0, const float* dy, const ui
       const int32_t* d = p.ydownT.tab + 3 * t;
       for (int j = 0; j < d[1]; ++j) rows[j] = dY + size_t(d[0] + j) * rowY;
       combine(d[1], p.coef + d[2], rows.data(), rowY, brow);
-      gather_row<CB>(p.xdownT, p.coef, brow, arow, false);
+      const float* bp = brow;
+      if (br.dA_on) strided_passes<CB>(br.dA, 1, &xdowntp, p.coef, &bp, none.data(), arow);
+      else gather_row<CB>(p.xdownT, p.coef, brow, arow, false);
     } else {  // dA[t] = sum over the filter rows a that read activation row t = o*dy + a
       int k = 0;
       for (int a = 0; a < int(p.rowsT.size()); ++a) {
@@ -164,13 +173,18 @@ void backward_task(const FlreluPlan& p, int n, int c0, const float* dy, const ui
         rows[k++] = dY + oy * rowY;
       }
       if (k == 0) std::memset(arow, 0, rowU * sizeof(float));
+      else if (br.dA_on) strided_passes<CB>(br.dA, k, rowp.data(), p.coef, rows.data(), none.data(), arow);
       else gather_rows<CB>(k, rowp.data(), rows.data(), p.coef, arow, false, p.rowsT_blocks);
     }
-    activate<CB>(act, arow, p.Tw, cw, const_cast<uint32_t*>(codes) + ((size_t(n) * p.Th + t) * p.Tw) * cwords(p) + c0 / VL, cwords(p), true);
     const int32_t* e = p.yup.tab + 3 * t;  // transposed y-pass of the up filter, scattered
-    finish(e[1] > 0 ? e[0] : done);
-    for (; zeroed < e[0] + e[1]; ++zeroed) std::memset(U.row(zeroed), 0, rowU * sizeof(float));
-    for (int j = 0; j < e[1]; ++j) axpy(U.row(e[0] + j), arow, p.coef[e[2] + j], rowU);
+    if (e[1] == 0) continue;                // no input row reads this activation row
+    activate<CB>(act, arow, p.Tw, cw, const_cast<uint32_t*>(codes) + ((size_t(n) * p.Th + t) * p.Tw) * cwords(p) + c0 / VL, cwords(p), true);
+    const float* ap = arow;
+    if (br.xupT_on) strided_passes<CB>(br.xupT, 1, &xuptp, p.coef, &ap, none.data(), xrow);
+    else gather_row<CB>(p.xupT, p.coef, arow, xrow, false);
+    finish(e[0]);
+    for (; zeroed < e[0] + e[1]; ++zeroed) std::memset(U.row(zeroed), 0, rowX * sizeof(float));
+    for (int j = 0; j < e[1]; ++j) axpy(U.row(e[0] + j), xrow, p.coef[e[2] + j], rowX);
   }
   finish(p.H);
 }
@@ -264,13 +278,13 @@ void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* 
   FwdRuns fr;
   const FlPass* xp = &p.xup;
   fr.xup = strided_plan(1, &xp, p.coef);
-  fr.xup_on = strided_pays(fr.xup, 1, p.Tw);
+  fr.xup_on = strided_pays(fr.xup, 1);
   std::vector<const FlPass*> dp;  // the radial rows as forward_task runs them: pairs, then the middle row
   const int nrows = int(p.rows.size());
   if (p.radial) for (int r = 0; r < nrows - (p.paired ? nrows / 2 : 0); ++r) dp.push_back(&p.rows[r]);
   else dp.push_back(&p.xdown);
   fr.down = strided_plan(int(dp.size()), dp.data(), p.coef);
-  fr.down_on = strided_pays(fr.down, int(dp.size()), p.Wo);
+  fr.down_on = strided_pays(fr.down, int(dp.size()));
   run_blocks(p, [&](int cb, int n, int c0) {
     if (cb == 32) forward_task<32>(p, fr, n, c0, x, b, y, codes, masked);
     else forward_task<16>(p, fr, n, c0, x, b, y, codes, masked);
@@ -278,9 +292,18 @@ void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* 
 }
 
 void flrelu_backward(const FlreluPlan& p, const float* dy, const uint32_t* codes, float* dx) {
+  BwdRuns br;
+  const FlPass* xp = &p.xupT;
+  br.xupT = strided_plan(1, &xp, p.coef);
+  br.xupT_on = strided_pays(br.xupT, 1);
+  std::vector<const FlPass*> dp;  // every radial row's transpose: a run of all of them is a run of any subset
+  if (p.radial) for (const FlPass& r : p.rowsT) dp.push_back(&r);
+  else dp.push_back(&p.xdownT);
+  br.dA = strided_plan(int(dp.size()), dp.data(), p.coef);
+  br.dA_on = strided_pays(br.dA, int(dp.size()));
   run_blocks(p, [&](int cb, int n, int c0) {
-    if (cb == 32) backward_task<32>(p, n, c0, dy, codes, dx);
-    else backward_task<16>(p, n, c0, dy, codes, dx);
+    if (cb == 32) backward_task<32>(p, br, n, c0, dy, codes, dx);
+    else backward_task<16>(p, br, n, c0, dy, codes, dx);
   });
 }
 
