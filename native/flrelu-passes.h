@@ -211,12 +211,24 @@ inline void strided_group(int npass, const float* const* c, const float* const* 
   }
 }
 
+// Input rows, second rows (null: none) and output row of one evaluation of a pass set.
+struct PassRows {
+  const float* const* a;
+  const float* const* b;
+  float* out;
+};
+
+// The groups of a run, for each of `nset` row sets in turn (group by group: consecutive output
+// rows of a 2-D filter share most input rows, which are then still in L1).
 template <int CB, int K, int S, bool Sym>
-inline void strided_run(const StridedRun& r, int npass, const float* const* c, const float* const* a, const float* const* b, float* out) {
+inline void strided_run(const StridedRun& r, int npass, const float* const* c, int nset, const PassRows* rs) {
   int i = 0;
-  for (; i + 8 <= r.n; i += 8) strided_group<CB, 8, K, S, Sym>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
-  for (; i + 4 <= r.n; i += 4) strided_group<CB, 4, K, S, Sym>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
-  for (; i < r.n; ++i) strided_group<CB, 1, K, S, Sym>(npass, c, a, b, r.s0 + S * i, r.q, out + size_t(r.o0 + r.q * i) * CB);
+  for (; i + 8 <= r.n; i += 8)
+    for (int k = 0; k < nset; ++k) strided_group<CB, 8, K, S, Sym>(npass, c, rs[k].a, rs[k].b, r.s0 + S * i, r.q, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+  for (; i + 4 <= r.n; i += 4)
+    for (int k = 0; k < nset; ++k) strided_group<CB, 4, K, S, Sym>(npass, c, rs[k].a, rs[k].b, r.s0 + S * i, r.q, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+  for (; i < r.n; ++i)
+    for (int k = 0; k < nset; ++k) strided_group<CB, 1, K, S, Sym>(npass, c, rs[k].a, rs[k].b, r.s0 + S * i, r.q, rs[k].out + size_t(r.o0 + r.q * i) * CB);
 }
 
 // One output of a pass set in the gather form's order (a border output outside every run); the
@@ -248,21 +260,29 @@ inline bool strided_pays(const StridedPlan& sp, int npass) {
   return npass <= kMaxStridedPasses && !sp.runs.empty();
 }
 
-// out[o] = sum_k pass k over input rows a[k] (+ b[k] where non-null), every output of the set.
+// out[o] = sum_k pass k over input rows a[k] (+ b[k] where non-null), every output of the set;
+// for each of `nset` row sets (one output row each).
 template <int CB>
-inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const* P, const float* coef, const float* const* a, const float* const* b, float* out) {
+inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const* P, const float* coef, int nset, const PassRows* rs) {
   const float* c[kMaxStridedPasses];
   for (const StridedRun& r : sp.runs) {
     for (int k = 0; k < npass; ++k) c[k] = coef + P[k]->tab[3 * r.o0 + 2];
     if (r.K == 12 && r.S == 2) {
-      if (r.sym) strided_run<CB, 12, 2, true>(r, npass, c, a, b, out);
-      else strided_run<CB, 12, 2, false>(r, npass, c, a, b, out);
+      if (r.sym) strided_run<CB, 12, 2, true>(r, npass, c, nset, rs);
+      else strided_run<CB, 12, 2, false>(r, npass, c, nset, rs);
     } else {
-      if (r.sym) strided_run<CB, 6, 1, true>(r, npass, c, a, b, out);
-      else strided_run<CB, 6, 1, false>(r, npass, c, a, b, out);
+      if (r.sym) strided_run<CB, 6, 1, true>(r, npass, c, nset, rs);
+      else strided_run<CB, 6, 1, false>(r, npass, c, nset, rs);
     }
   }
-  for (int o : sp.rest) single_output<CB>(npass, P, coef, a, b, o, out);
+  for (int k = 0; k < nset; ++k)
+    for (int o : sp.rest) single_output<CB>(npass, P, coef, rs[k].a, rs[k].b, o, rs[k].out);
+}
+
+template <int CB>
+inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const* P, const float* coef, const float* const* a, const float* const* b, float* out) {
+  const PassRows rs{a, b, out};
+  strided_passes<CB>(sp, npass, P, coef, 1, &rs);
 }
 
 // y[0:len) = a[0:len) + b[0:len).

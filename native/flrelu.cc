@@ -51,10 +51,10 @@ void forward_task(const FlreluPlan& p, const FwdRuns& fr, int n, int c0, const f
   const int cw = std::min(CB, p.C - c0);
   const size_t rowX = size_t(p.W) * CB, rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo) * CB;
   const int ru = max_count(p.yup), nrows = int(p.rows.size());
-  const int rd = p.radial ? nrows : max_count(p.ydown);
+  const int rd = p.radial ? nrows + p.dy : max_count(p.ydown);  // radial: two output rows' input rows
   const size_t rowD = p.radial ? rowU : rowY;
   const int npair = p.paired ? nrows / 2 : 0;
-  float* urow = scratch.get(rowX + size_t(ru) * rowX + rowU + size_t(rd) * rowD + rowY + size_t(npair) * rowU);
+  float* urow = scratch.get(rowX + size_t(ru) * rowX + rowU + size_t(rd) * rowD + rowY + size_t(npair) * rowU + rowY);
   const Ring X{urow + rowX, ru, rowX};               // input rows (+ bias) the y-pass of the up filter reads
   float* arow = X.base + size_t(ru) * rowX;
   const Ring D{arow + rowU, rd, rowD};               // separable: rows after the x-pass down; radial: activation rows
@@ -62,7 +62,8 @@ void forward_task(const FlreluPlan& p, const FwdRuns& fr, int n, int c0, const f
   float* pairs = yrow + rowY;                        // symmetric radial filter: A[o*dy + a] + A[o*dy + rows-1-a]
   std::vector<const float*> rows(std::max({ru, rd, nrows}));
   std::vector<const FlPass*> rowp(nrows);
-  std::vector<const float*> rows2(nrows);
+  std::vector<const float*> rows2(nrows), rows_n(nrows), rows2_n(nrows);
+  float* yrow_n = pairs + size_t(npair) * rowU;      // the second of two output rows run together
   std::vector<const FlPass*> radp(nrows);
   for (int k = 0; k < nrows - npair; ++k) radp[k] = &p.rows[k];
   const FlPass* xupp = &p.xup;
@@ -95,18 +96,29 @@ void forward_task(const FlreluPlan& p, const FwdRuns& fr, int n, int c0, const f
       }
       continue;
     }
-    for (; next_o < p.Ho && next_o * p.dy + nrows - 1 <= t; ++next_o) {
+    // Register blocked (the row sums formed as they are read): two output rows at a time, which
+    // share nrows - dy input rows, as soon as the second's last row is done (or the last alone).
+    while (fr.down_on && next_o < p.Ho) {
+      const int two = next_o + 1 < p.Ho ? 2 : 1;
+      if ((next_o + two - 1) * p.dy + nrows - 1 > t) break;
+      PassRows rs[2];
+      for (int i = 0; i < two; ++i) {
+        const int base = (next_o + i) * p.dy;
+        const float** ra = (i ? rows_n : rows).data();
+        const float** rb = (i ? rows2_n : rows2).data();
+        for (int k = 0; k < nrows - npair; ++k) {
+          ra[k] = D.row(base + k);
+          rb[k] = k < npair ? D.row(base + nrows - 1 - k) : nullptr;
+        }
+        rs[i] = PassRows{ra, rb, i ? yrow_n : yrow};
+      }
+      strided_passes<CB>(fr.down, nrows - npair, radp.data(), p.coef, two, rs);
+      for (int i = 0; i < two; ++i, ++next_o)
+        store_pixels<CB>(i ? yrow_n : yrow, p.C, cw, p.Wo, y + ((size_t(n) * p.Ho + next_o) * p.Wo) * p.C + c0);
+    }
+    for (; !fr.down_on && next_o < p.Ho && next_o * p.dy + nrows - 1 <= t; ++next_o) {
       // A symmetric filter's rows a and rows-1-a are one pass over the sum of their input rows.
       const int base = next_o * p.dy;
-      if (fr.down_on) {  // register blocked, the row sums formed as they are read
-        for (int k = 0; k < nrows - npair; ++k) {
-          rows[k] = D.row(base + k);
-          rows2[k] = k < npair ? D.row(base + nrows - 1 - k) : nullptr;
-        }
-        strided_passes<CB>(fr.down, nrows - npair, radp.data(), p.coef, rows.data(), rows2.data(), yrow);
-        store_pixels<CB>(yrow, p.C, cw, p.Wo, y + ((size_t(n) * p.Ho + next_o) * p.Wo) * p.C + c0);
-        continue;
-      }
       int k = 0;
       for (; k < npair; ++k) {
         add_rows(D.row(base + k), D.row(base + nrows - 1 - k), rowU, pairs + size_t(k) * rowU);
