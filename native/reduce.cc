@@ -57,7 +57,13 @@ float sum_contiguous(const float* x, long B) {
 
 void sum_axes(const float* x, long A, long B, long C, float* y) {
   if (C == 1) {
-    parallel_for(int(A), [&](int a, int) { y[a] = sum_contiguous(x + a * B, B); }, double(A) * B);
+    if (B == 1) { std::memcpy(y, x, sizeof(float) * size_t(A)); return; }
+    // Tasks of whole rows, ~16K floats each: a task per row costs more than short rows do
+    // (a 1x1 conv weight's sum over [kh, kw] is 65536 rows of one float).
+    const long rows = std::max(1L, 16384 / B), tasks = (A + rows - 1) / rows;
+    parallel_for(int(tasks), [&](int t, int) {
+      for (long a = t * rows; a < std::min(A, (t + 1) * rows); ++a) y[a] = sum_contiguous(x + a * B, B);
+    }, double(A) * B);
     return;
   }
   // Tasks: (a, a chunk of 4 vectors of channels): every task owns its outputs.

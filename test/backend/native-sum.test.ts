@@ -16,6 +16,8 @@ const CASES: [number[], number | number[], boolean][] = [
   [[2, 3, 4], [0], false],
   [[100000], [0], false],
   [[5, 9], [0, 1], false],
+  [[256, 256, 1, 1], [2, 3], false],  // a 1x1 conv weight's sum over [kh, kw]: rows of one float
+  [[64, 32, 3, 3], [2, 3], true],
 ];
 
 async function both(shape: number[], axis: number | number[], keepDims: boolean): Promise<[tf.Tensor, tf.Tensor, number]> {
