@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__BMI2__)
+#include <immintrin.h>
+#endif
 
 #include "sg3native.h"
 
@@ -370,6 +373,27 @@ inline uint32_t pack16(vi k) {
 }
 inline vi unpack16(uint32_t w) { return vi(((vu{} + w) >> kShift) & 3u); }
 
+// The codes of 16 lanes from the comparisons that define them (0: x > 0, 1: x <= 0, 2: clamped),
+// and a word's activation factors {m0, m1, 0}[code]. With AVX-512 and BMI2 the lanes travel as
+// bit masks (a compare into a mask register, pdep/pext interleave the two bits of each code);
+// elsewhere through vectors of codes (pack16/unpack16).
+#if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__BMI2__)
+inline uint32_t encode16(vi pos, vi clamped) {
+  const uint32_t p = _mm512_movepi32_mask(__m512i(pos)), c = _mm512_movepi32_mask(__m512i(clamped));
+  return _pdep_u32(~(p | c) & 0xffffu, 0x55555555u) | _pdep_u32(c, 0xaaaaaaaau);
+}
+inline vf code_factor(uint32_t w, vf m0, vf m1) {
+  const __mmask16 one = __mmask16(_pext_u32(w, 0x55555555u)), two = __mmask16(_pext_u32(w, 0xaaaaaaaau));
+  return vf(_mm512_maskz_mov_ps(__mmask16(~two), _mm512_mask_mov_ps(__m512(m0), one, __m512(m1))));
+}
+#else
+inline uint32_t encode16(vi pos, vi clamped) { return pack16(clamped ? vi{} + 2 : pos ? vi{} : vi{} + 1); }
+inline vf code_factor(uint32_t w, vf m0, vf m1) {
+  const vi k = unpack16(w);
+  return k == 0 ? m0 : k == 1 ? m1 : vf{};
+}
+#endif
+
 // Gradient factor of each code: gain * {1, slope, 0}.
 struct Act {
   float gain, slope, clamp;  // clamp < 0: none
@@ -379,34 +403,40 @@ struct Act {
 
 // Step 2's activation on one row a[Tw][CB], 16 channels at a time: z = clamp(lrelu(v) * gain) and
 // the codes of the valid channels (codes may be null: inference), or with `masked` the saved codes'
-// factors gain * {1, slope, 0} instead (linear). Codes are 2 bits, 16 channels to a 32-bit word,
-// `cwords` words per pixel (channel blocks start at multiples of 16: a word is never shared between
+// factors gain * {1, slope, 0} instead (linear). Codes are 2 bits, 16 channels to a 32-bit word:
+// pixel m's word of channel vector v is codes[m + v * vstride] (the caller's layout keeps a
+// task's words together; channel blocks start at multiples of 16: a word is never shared between
 // tasks). NaN stays NaN with code 1, as the scalar rule (v > 0 false, |z| > clamp false) gives.
-template <int CB>
-void activate(const Act& f, float* a, int Tw, int cw, uint32_t* codes, int cwords, bool masked) {
+template <int CB, bool Masked, bool Codes>
+void activate_as(const Act& f, float* a, int Tw, int cw, uint32_t* codes, size_t vstride) {
   const vf slope = splat(f.slope), gain = splat(f.gain), zero = {};
   const vf hi = splat(f.clamp >= 0.f ? f.clamp : __builtin_inff()), lo = -hi;
   const vf m0 = splat(f.mult[0]), m1 = splat(f.mult[1]);
   for (int m = 0; m < Tw; ++m) {
     float* p = a + size_t(m) * CB;
-    uint32_t* code = codes ? codes + size_t(m) * cwords : nullptr;
+    uint32_t* code = Codes ? codes + m : nullptr;
     for (int v = 0; v < CB / VL; ++v) {
       const bool valid = v * VL < cw;  // a vector past the last channel holds padding only
       const vf x = ld(p + v * VL);
-      if (masked) {
-        const vi k = valid ? unpack16(code[v]) : vi{};
-        st(p + v * VL, x * (k == 0 ? m0 : k == 1 ? m1 : zero));
+      if (Masked) {
+        st(p + v * VL, x * (valid ? code_factor(code[v * vstride], m0, m1) : m0));
         continue;
       }
       const vi pos = x > zero;
       vf z = (pos ? x : x * slope) * gain;
-      const vi clamped = (z > hi) | (z < lo);
+      if (Codes && valid) code[v * vstride] = encode16(pos, (z > hi) | (z < lo));
       z = z > hi ? hi : z;
       z = z < lo ? lo : z;
       st(p + v * VL, z);
-      if (code && valid) code[v] = pack16(clamped ? vi{} + 2 : pos ? vi{} : vi{} + 1);
     }
   }
+}
+
+template <int CB>
+void activate(const Act& f, float* a, int Tw, int cw, uint32_t* codes, size_t vstride, bool masked) {
+  if (masked) activate_as<CB, true, true>(f, a, Tw, cw, codes, vstride);
+  else if (codes) activate_as<CB, false, true>(f, a, Tw, cw, codes, vstride);
+  else activate_as<CB, false, false>(f, a, Tw, cw, codes, vstride);
 }
 
 }  // namespace flrelu_detail

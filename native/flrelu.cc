@@ -33,6 +33,11 @@ namespace {
 using namespace flrelu_detail;
 
 inline int cwords(const FlreluPlan& p) { return (p.C + VL - 1) / VL; }
+// The codes of activation row t of image n from channel c0 on: layout [N, cwords, Th, Tw], so a
+// task's words are contiguous rows (interleaved per pixel, eight tasks would share cache lines).
+inline uint32_t* code_row(const FlreluPlan& p, uint32_t* codes, int n, int c0, int t) {
+  return codes + ((size_t(n) * cwords(p) + c0 / VL) * p.Th + t) * p.Tw;
+}
 
 struct Scratch {
   std::vector<float> buf;
@@ -82,7 +87,7 @@ void forward_task(const FlreluPlan& p, const FwdRuns& fr, int n, int c0, const f
     float* a = p.radial ? D.row(t) : arow;  // radial: D keeps the activation rows the 2-D filter reads
     if (fr.xup_on) strided_passes<CB>(fr.xup, 1, &xupp, p.coef, &urow, &none, a);
     else gather_row<CB>(p.xup, p.coef, urow, a, false);
-    activate<CB>(act, a, p.Tw, cw, codes ? codes + ((size_t(n) * p.Th + t) * p.Tw) * cwords(p) + c0 / VL : nullptr, cwords(p), masked);
+    activate<CB>(act, a, p.Tw, cw, codes ? code_row(p, codes, n, c0, t) : nullptr, size_t(p.Th) * p.Tw, masked);
     // 3. down filter; an output row is written as soon as its last input row is done
     if (!p.radial) {
       if (fr.down_on) strided_passes<CB>(fr.down, 1, &xdownp, p.coef, &arow, &none, D.row(t));
@@ -190,7 +195,7 @@ void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const 
     }
     const int32_t* e = p.yup.tab + 3 * t;  // transposed y-pass of the up filter, scattered
     if (e[1] == 0) continue;                // no input row reads this activation row
-    activate<CB>(act, arow, p.Tw, cw, const_cast<uint32_t*>(codes) + ((size_t(n) * p.Th + t) * p.Tw) * cwords(p) + c0 / VL, cwords(p), true);
+    activate<CB>(act, arow, p.Tw, cw, code_row(p, const_cast<uint32_t*>(codes), n, c0, t), size_t(p.Th) * p.Tw, true);
     const float* ap = arow;
     if (br.xupT_on) strided_passes<CB>(br.xupT, 1, &xuptp, p.coef, &ap, none.data(), xrow);
     else gather_row<CB>(p.xupT, p.coef, arow, xrow, false);

@@ -25,7 +25,7 @@ export interface FlreluTables {
   itab: Int32Array;   // header [N, H, W, C, Th, Tw, Ho, Wo, radial, dy, rows] + passes, then transposes (sg3native.h)
   ftab: Float32Array; // the coefficients
   outShape: [number, number, number, number];  // NHWC [N, Ho, Wo, C]
-  codes: number;      // int32 words of the activation codes [N, Th, Tw, ceil(C / 16)] (2 bits per element)
+  codes: number;      // int32 words of the activation codes [N, ceil(C / 16), Th, Tw] (2 bits per element)
 }
 
 /** A pass as its rows: output o = sum_j c[j] * input[s0 + j]. */
