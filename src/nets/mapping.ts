@@ -45,7 +45,9 @@ export class MappingNetwork {
         this.wAvg.assign(tf.add(mean, tf.mul(tf.sub(this.wAvg, mean), p.w_avg_beta)));
       }
       const n = x.shape[0];
-      let ws = tf.tile(tf.reshape(x, [n, 1, p.w_dim]), [1, p.num_ws, 1]) as tf.Tensor3D;
+      // ws[:, i] = x for every i, as a broadcasting add: wasm's Tile runs element by element
+      // (2 ms for [4, 16, 512], the add 0.04 ms; its gradient is a Sum instead of Tile's slices).
+      let ws = tf.add(tf.reshape(x, [n, 1, p.w_dim]), tf.zeros([1, p.num_ws, 1])) as tf.Tensor3D;
       const psi = opts.truncationPsi ?? 1;
       if (psi !== 1) {
         const cutoff = Math.min(opts.truncationCutoff ?? p.num_ws, p.num_ws);

@@ -53,7 +53,7 @@ export function modulatedConv2d(x: tf.Tensor4D, weight: tf.Tensor4D, styles: tf.
       s = tf.mul(s, tf.rsqrt(tf.mean(tf.square(s))));
     }
     let scale: tf.Tensor = s;
-    if (opts.inputGain != null) scale = tf.mul(s, typeof opts.inputGain === 'number' ? opts.inputGain : tf.broadcastTo(opts.inputGain, [N, I]));
+    if (opts.inputGain != null) scale = tf.mul(s, opts.inputGain);  // broadcasts [], [I] or [N, I] against [N, I]
     if (weight.shape[2] === 1 && weight.shape[3] === 1 && padH === 0 && padW === 0 && batchMatMulIsFast()) {
       return fusedPointwise(x, w, scale, demodulate ? demodCoefficients(w, s) : null);
     }
