@@ -260,6 +260,27 @@ napi_value bind_sum_axes(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// unary(x, y, op): y = sin(x) (op 0) or cos(x) (op 1), element-wise over x's length.
+napi_value bind_unary(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 3;
+    napi_value argv[3];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 3) throw ArgError("unary expects (x, y, op) (got " + std::to_string(argc) + " arguments)");
+    const double op = number(env, argv[2]);
+    if (op != 0 && op != 1) throw ArgError("unary op must be 0 (sin) or 1 (cos) (got " + std::to_string(op) + ")");
+    size_t n = 0;
+    NAPI_OK(napi_get_typedarray_info(env, argv[0], nullptr, &n, nullptr, nullptr, nullptr));
+    const float* x = typed<float>(env, argv[0], napi_float32_array, n, "x");
+    float* y = typed<float>(env, argv[1], napi_float32_array, n, "y");
+    sg3::unary(op == 0 ? sg3::UnaryOp::kSin : sg3::UnaryOp::kCos, x, y, n);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
 // info() -> { isa, threads }
 napi_value bind_info(napi_env env, napi_callback_info) {
   napi_value obj, isa, threads;
@@ -286,6 +307,7 @@ NAPI_MODULE_INIT() {
       {"biasAct", nullptr, bind_bias_act, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluForward", nullptr, bind_flrelu_forward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluBackward", nullptr, bind_flrelu_backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"unary", nullptr, bind_unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumAxes", nullptr, bind_sum_axes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, bind_info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

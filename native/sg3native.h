@@ -134,6 +134,10 @@ void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* 
 // dy [N,Ho,Wo,C] -> dx [N,H,W,C] (the gradient w.r.t. x, and x + b), given the forward's codes.
 void flrelu_backward(const FlreluPlan& p, const float* dy, const uint32_t* codes, float* dx);
 
+// ---- element-wise (unary.cc) ----
+enum class UnaryOp { kSin = 0, kCos = 1 };
+void unary(UnaryOp op, const float* x, float* y, size_t n);
+
 // ---- reduction (reduce.cc) ----
 // y[a, c] = sum_b x[a, b, c] for x viewed as [A, B, C] (a Sum over contiguous axes).
 void sum_axes(const float* x, long A, long B, long C, float* y);

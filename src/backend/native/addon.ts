@@ -40,6 +40,8 @@ export interface NativeAddon {
    * trans_a, trans_b], an operand batch of 1 shared by every product.
    */
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, geometry: Int32Array): void;
+  /** y = sin(x) (op 0) or cos(x) (op 1), element-wise over x's length (unary.ts). */
+  unary(x: Float32Array, y: Float32Array, op: number): void;
   /** Row-major C[M,N] = A[M,K] B[K,N]. */
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, N: number, K: number): void;
   /** The micro-kernel instruction set ('avx512' | 'avx2' | 'generic') and the thread count. */

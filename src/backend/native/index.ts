@@ -17,4 +17,5 @@ export type { NativeFlreluOptions } from './flrelu.ts';
 export { planFlreluTables } from './flrelu-plan.ts';
 export { planMatMul, nativeMatMulCalls, batchMatMulIsFast } from './matmul.ts';
 export type { MatMulPlan } from './matmul.ts';
+export { nativeUnaryCalls } from './unary.ts';
 export type { FlreluGeometry, FlreluTables } from './flrelu-plan.ts';

@@ -15,6 +15,7 @@ import { FUSED_ACTIVATIONS, NATIVE_KERNEL_NAMES, planNative, type NativeKernelNa
 import { registerFlreluKernels, unregisterFlreluKernels } from './flrelu.ts';
 import { registerNativeSum, unregisterNativeSum } from './reduce.ts';
 import { registerNativeMatMul, unregisterNativeMatMul } from './matmul.ts';
+import { registerNativeUnary, unregisterNativeUnary } from './unary.ts';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackendLike {
@@ -84,7 +85,7 @@ function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc
 
 /**
  * Replaces the seven convolution kernels of the 'wasm' backend with native ones and adds the fused
- * filtered leaky ReLU's kernels (flrelu.ts), a Sum over contiguous axes (reduce.ts) and BatchMatMul (matmul.ts); call it after
+ * filtered leaky ReLU's kernels (flrelu.ts), a Sum over contiguous axes (reduce.ts), BatchMatMul (matmul.ts) and Sin/Cos (unary.ts); call it after
  * sg3's other wasm kernels are registered (their kernels become the fallbacks). Idempotent; a
  * kernel someone registered over ours since is wrapped again. Never throws for an unusable
  * toolchain: returns { ok: false, reason } with a one-line reason for the caller to log.
@@ -110,6 +111,7 @@ export function registerNativeKernels(): { ok: boolean; reason?: string } {
   registerFlreluKernels(active.addon);
   registerNativeSum(active.addon);
   registerNativeMatMul(active.addon);
+  registerNativeUnary(active.addon);
   return { ok: true };
 }
 
@@ -126,6 +128,7 @@ export function unregisterNativeKernels(): void {
   unregisterFlreluKernels();
   unregisterNativeSum();
   unregisterNativeMatMul();
+  unregisterNativeUnary();
 }
 
 /** What runs: the addon's path, instruction set and threads, or null before a successful registration. */
