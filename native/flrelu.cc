@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "flrelu-passes.h"
+#include "flrelu-strided.h"
 #include "sg3native.h"
 
 namespace sg3 {

@@ -1,0 +1,199 @@
+// The register-blocked strided runs of the fused filtered leaky ReLU's banded passes (flrelu.cc):
+// where a pass (or the passes of a radial filter's rows) has long runs of outputs with the same
+// coefficients at a fixed input stride, and a compiled (taps, stride) pair, these compute 8 outputs
+// at a time with coefficients and accumulators in registers and each input pixel loaded once (half
+// the coefficients for symmetric filters; a symmetric radial filter's row pairs summed as read);
+// border outputs outside every run use a single-output form in the gather form's order, so results
+// match flrelu-passes.h's gather form. Kept apart from flrelu-passes.h (the gather form, row
+// combinations, rings and the activation, whose vector type and loads this builds on) because the
+// run planning and its template dispatch are a self-contained optimisation of one kind of pass.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "flrelu-passes.h"
+#include "sg3native.h"
+
+namespace sg3 {
+namespace flrelu_detail {
+
+// Register-blocked passes. A strided run: outputs o0 + q*i (i < n) reading K inputs from
+// s0 + S*i, with one coefficient list per pass (a down-sampling pass, one phase of a polyphase
+// up-sampling pass, away from the borders). A pass set (one pass, or the passes of a radial
+// filter's rows, read the same way) is covered by runs with a compiled (K, S) and single outputs
+// (borders), which the gather form computes.
+struct StridedRun {
+  int o0, q, n, s0, S, K;
+  bool sym;  // every pass's coefficients read the same backwards
+};
+struct StridedPlan {
+  std::vector<StridedRun> runs;
+  std::vector<int> rest;  // outputs outside every run
+};
+
+inline bool strided_supported(int K, int S) { return (K == 12 && S == 2) || (K == 6 && S == 1); }
+
+// Output o + q*i of every pass: same tap count and coefficients as o, first input s0(o) + S*i.
+inline bool run_member(int npass, const FlPass* const* P, int o, int q, int S, int i) {
+  const int k = o + q * i;
+  for (int r = 0; r < npass; ++r) {
+    const int32_t* e = P[r]->tab;
+    if (e[3 * k] != e[3 * o] + S * i || e[3 * k + 1] != e[3 * o + 1] || e[3 * k + 2] != e[3 * o + 2] || e[3 * k] != P[0]->tab[3 * k]) return false;
+  }
+  return true;
+}
+
+inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* coef) {
+  StridedPlan sp;
+  const int n_out = P[0]->n_out;
+  const int32_t* e = P[0]->tab;
+  std::vector<char> done(n_out, 0);
+  for (int o = 0; o < n_out; ++o) {
+    if (done[o]) continue;
+    bool found = false;
+    for (int q = 1; q <= 4 && !found && o + q < n_out; ++q) {
+      const int S = e[3 * (o + q)] - e[3 * o], K = e[3 * o + 1];
+      if (!strided_supported(K, S)) continue;
+      int n = 1;
+      while (o + q * n < n_out && !done[o + q * n] && run_member(npass, P, o, q, S, n)) ++n;
+      if (n < 4) continue;
+      bool sym = true;
+      for (int r = 0; r < npass; ++r) {
+        const float* c = coef + P[r]->tab[3 * o + 2];
+        for (int j = 0; j < K; ++j) sym &= c[j] == c[K - 1 - j];
+      }
+      sp.runs.push_back({o, q, n, e[3 * o], S, K, sym});
+      for (int i = 0; i < n; ++i) done[o + q * i] = 1;
+      found = true;
+    }
+    if (!found) { sp.rest.push_back(o); done[o] = 1; }
+  }
+  return sp;
+}
+
+// One pass of a strided group (see strided_group): acc[g][v] += sum_j c[j] * in[S*g + j][v] for
+// the V vectors v of a pixel, where in is row a, or with Paired the sum of rows a and b (formed as
+// each pixel is read). Sym: c[j] == c[K-1-j] (a symmetric filter row), so K/2 registers hold
+// the coefficients and there is room for V = 2 vectors of accumulators (twice the independent
+// FMA chains).
+template <int G, int V, int K, int S, bool Paired, bool Sym>
+inline void strided_pass(vf (&acc)[G][V], const float* c, const float* pa, const float* pb, size_t stride) {
+  constexpr int P = S * (G - 1) + K, NC = Sym ? (K + 1) / 2 : K;
+  vf cr[NC];
+#pragma GCC unroll 32
+  for (int j = 0; j < NC; ++j) cr[j] = splat(c[j]);
+#pragma GCC unroll 64
+  for (int p = 0; p < P; ++p) {
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) {
+      const float* qa = pa + size_t(p) * stride + v * VL;
+      const vf x = Paired ? ld(qa) + ld(pb + size_t(p) * stride + v * VL) : ld(qa);
+#pragma GCC unroll 32
+      for (int g = 0; g < G; ++g) {
+        const int j = p - S * g;
+        if (j >= 0 && j < K) acc[g][v] += cr[Sym && j >= NC ? K - 1 - j : j] * x;
+      }
+    }
+  }
+}
+
+// G outputs of a strided run, the first reading from input in0: the G accumulators (of one or,
+// for symmetric rows, both 16-channel vectors of a 32-channel pixel) and the coefficients of a
+// pass stay in registers and each input pixel is loaded once for all the outputs it reaches (the
+// gather form loads it once per tap and output). A pass with a second input row (b[k] non-null:
+// rows a and rows-1-a of a symmetric filter) reads the sum of its two rows. The sums run in the
+// gather form's order: passes, then taps.
+template <int CB, int G, int K, int S, bool Sym>
+inline void strided_group(int npass, const float* const* c, const float* const* a, const float* const* b, int in0, int q, float* out) {
+  constexpr int V = Sym ? CB / VL : 1;
+  const size_t off = size_t(in0) * CB;
+  for (int v0 = 0; v0 < CB / VL; v0 += V) {
+    vf acc[G][V] = {};
+    for (int k = 0; k < npass; ++k) {
+      const float* pa = a[k] + off + v0 * VL;
+      if (b[k]) strided_pass<G, V, K, S, true, Sym>(acc, c[k], pa, b[k] + off + v0 * VL, CB);
+      else strided_pass<G, V, K, S, false, Sym>(acc, c[k], pa, nullptr, CB);
+    }
+#pragma GCC unroll 32
+    for (int g = 0; g < G; ++g)
+      for (int v = 0; v < V; ++v) st(out + size_t(g) * q * CB + (v0 + v) * VL, acc[g][v]);
+  }
+}
+
+// Input rows, second rows (null: none) and output row of one evaluation of a pass set.
+struct PassRows {
+  const float* const* a;
+  const float* const* b;
+  float* out;
+};
+
+// The groups of a run, for each of `nset` row sets in turn (group by group: consecutive output
+// rows of a 2-D filter share most input rows, which are then still in L1).
+template <int CB, int K, int S, bool Sym>
+inline void strided_run(const StridedRun& r, int npass, const float* const* c, int nset, const PassRows* rs) {
+  int i = 0;
+  for (; i + 8 <= r.n; i += 8)
+    for (int k = 0; k < nset; ++k) strided_group<CB, 8, K, S, Sym>(npass, c, rs[k].a, rs[k].b, r.s0 + S * i, r.q, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+  for (; i + 4 <= r.n; i += 4)
+    for (int k = 0; k < nset; ++k) strided_group<CB, 4, K, S, Sym>(npass, c, rs[k].a, rs[k].b, r.s0 + S * i, r.q, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+  for (; i < r.n; ++i)
+    for (int k = 0; k < nset; ++k) strided_group<CB, 1, K, S, Sym>(npass, c, rs[k].a, rs[k].b, r.s0 + S * i, r.q, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+}
+
+// One output of a pass set in the gather form's order (a border output outside every run); the
+// vectors of a pixel side by side (independent FMA chains).
+template <int CB>
+inline void single_output(int npass, const FlPass* const* P, const float* coef, const float* const* a, const float* const* b, int o, float* out) {
+  constexpr int V = CB / VL;
+  vf acc[V] = {};
+  for (int k = 0; k < npass; ++k) {
+    const int32_t* e = P[k]->tab + 3 * o;
+    const float* pa = a[k] + size_t(e[0]) * CB;
+    const float* pb = b[k] ? b[k] + size_t(e[0]) * CB : nullptr;
+    for (int j = 0; j < e[1]; ++j) {
+      const vf c = splat(coef[e[2] + j]);
+      for (int v = 0; v < V; ++v) {
+        const size_t i = size_t(j) * CB + v * VL;
+        acc[v] += c * (pb ? ld(pa + i) + ld(pb + i) : ld(pa + i));
+      }
+    }
+  }
+  for (int v = 0; v < V; ++v) st(out + size_t(o) * CB + v * VL, acc[v]);
+}
+
+constexpr int kMaxStridedPasses = 32;
+
+// Whether the runs are worth it: any run is (the outputs outside runs are single outputs in the
+// grouped gather form as well).
+inline bool strided_pays(const StridedPlan& sp, int npass) {
+  return npass <= kMaxStridedPasses && !sp.runs.empty();
+}
+
+// out[o] = sum_k pass k over input rows a[k] (+ b[k] where non-null), every output of the set;
+// for each of `nset` row sets (one output row each).
+template <int CB>
+inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const* P, const float* coef, int nset, const PassRows* rs) {
+  const float* c[kMaxStridedPasses];
+  for (const StridedRun& r : sp.runs) {
+    for (int k = 0; k < npass; ++k) c[k] = coef + P[k]->tab[3 * r.o0 + 2];
+    if (r.K == 12 && r.S == 2) {
+      if (r.sym) strided_run<CB, 12, 2, true>(r, npass, c, nset, rs);
+      else strided_run<CB, 12, 2, false>(r, npass, c, nset, rs);
+    } else {
+      if (r.sym) strided_run<CB, 6, 1, true>(r, npass, c, nset, rs);
+      else strided_run<CB, 6, 1, false>(r, npass, c, nset, rs);
+    }
+  }
+  for (int k = 0; k < nset; ++k)
+    for (int o : sp.rest) single_output<CB>(npass, P, coef, rs[k].a, rs[k].b, o, rs[k].out);
+}
+
+template <int CB>
+inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const* P, const float* coef, const float* const* a, const float* const* b, float* out) {
+  const PassRows rs{a, b, out};
+  strided_passes<CB>(sp, npass, P, coef, 1, &rs);
+}
+
+}  // namespace flrelu_detail
+}  // namespace sg3
