@@ -12,8 +12,11 @@
  * Two normal flavours exist because saved checkpoints and published seeds depend on both streams:
  *   normal(), fillNormal()   Box-Muller pairs: the cosine value now, the sine value on the next call
  *                            (the pending value is part of the state); nets/ and metrics/ use these;
- *   normals(n)               n single draws, the cosine value of a fresh pair each (two uniforms per
- *                            value, nothing pending); the training loop and augmentation use these.
+ *   unpairedNormals(n)       n single draws, the cosine value of a fresh pair each (two uniforms per
+ *                            value, the sine value thrown away, nothing pending); the training loop
+ *                            and augmentation use these.
+ * "Unpaired" is the whole difference: normal() hands out both halves of each pair and keeps one in the
+ * state, unpairedNormals() never keeps one and leaves a pending normal() value untouched.
  * They share the words, so a caller that mixes them still gets a reproducible stream.
  */
 
@@ -162,8 +165,11 @@ export class Rng {
     return out;
   }
 
-  /** `n` standard normals, single flavour: each the cosine value of a fresh pair; never touches the pending value. */
-  normals(n: number): Float64Array {
+  /**
+   * `n` standard normals, unpaired flavour: each the cosine value of a fresh Box-Muller pair (its sine
+   * value discarded, unlike normal()); never reads or writes the pending paired value.
+   */
+  unpairedNormals(n: number): Float64Array {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const u = 1 - this.uniform(); // (0, 1]: log never sees 0

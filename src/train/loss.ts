@@ -103,7 +103,7 @@ export class StyleGAN2Loss {
       const [n, numWs, wDim] = ws.shape;
       let cutoff = 1 + Math.floor(this.rng.uniform() * (numWs - 1));      // torch random_(1, num_ws)
       if (!(this.rng.uniform() < this.settings.style_mixing_prob)) cutoff = numWs;
-      const z2 = tf.tensor2d(Float32Array.from(this.rng.normals(z.size)), z.shape);
+      const z2 = tf.tensor2d(Float32Array.from(this.rng.unpairedNormals(z.size)), z.shape);
       if (cutoff < numWs) {
         const ws2 = this.G.mapping(z2, null, { updateEmas: false });
         ws = tf.concat([tf.slice(ws, [0, 0, 0], [n, cutoff, wDim]), tf.slice(ws2, [0, cutoff, 0], [n, numWs - cutoff, wDim])], 1);
@@ -180,7 +180,7 @@ export class StyleGAN2Loss {
     const ws = this.mapWithMixing(z, false);
     const noiseSeed = this.rng.nextU32();
     const [, c, h, w] = inp.realImg.shape;
-    const noise = tf.div(tf.tensor4d(Float32Array.from(this.rng.normals(n * c * h * w)), [n, c, h, w]), Math.sqrt(h * w));
+    const noise = tf.div(tf.tensor4d(Float32Array.from(this.rng.unpairedNormals(n * c * h * w)), [n, c, h, w]), Math.sqrt(h * w));
     const [plGrads] = tf.grads((x: tf.Tensor) => tf.sum(tf.mul(this.G.synthesis(x as tf.Tensor3D, { noiseSeed }), noise)))([ws]);
     const plLengths = tf.sqrt(tf.mean(tf.sum(tf.square(plGrads!), 2), 1));
     const old = tf.scalar(this.plMean);

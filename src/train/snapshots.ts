@@ -31,7 +31,7 @@ export function setupGrid(s: Session): SnapshotGrid {
   const official = snapshotGridSize(res, res);
   const gw = Math.min(official.gridW, GRID_MAX), gh = Math.min(official.gridH, GRID_MAX);
   const rng = new Rng(s.config.train.seed * 0x10000 + GRID_STREAM);
-  return { gw, gh, z: Float32Array.from(rng.normals(gw * gh * s.plan.mapping.z_dim)) };
+  return { gw, gh, z: Float32Array.from(rng.unpairedNormals(gw * gh * s.plan.mapping.z_dim)) };
 }
 
 function writeGrid(s: Session, name: string, tag: string, images: ArrayLike<number>, shape: [number, number, number, number], grid: SnapshotGrid, drange: [number, number]): void {

@@ -36,7 +36,7 @@ export function realRounds(batch: Batch, rounds: number): tf.Tensor4D[] {
 export function phaseLatents(s: Session, rounds: number): tf.Tensor2D[] {
   const { batch } = s.training;
   const zDim = s.plan.mapping.z_dim;
-  return tf.tidy(() => tf.split(tf.tensor2d(Float32Array.from(s.rng.normals(batch * zDim)), [batch, zDim]), rounds, 0) as tf.Tensor2D[]);
+  return tf.tidy(() => tf.split(tf.tensor2d(Float32Array.from(s.rng.unpairedNormals(batch * zDim)), [batch, zDim]), rounds, 0) as tf.Tensor2D[]);
 }
 
 function firstNonFinite(terms: Map<string, Float32Array>): [string, number] | null {

@@ -56,12 +56,12 @@ for (const seed of [0, 1, 42, 2 ** 31, 2 ** 32 - 1, -1, -(2 ** 31), 2 ** 32, 2 *
     const ref = new RefXoshiro(words);
     t.deepEqual(Array.from({ length: 5 }, () => rng.nextU32()), Array.from({ length: 5 }, () => ref.next()));
     t.deepEqual([...rng.uniforms(3)], [ref.uniform(), ref.uniform(), ref.uniform()]);
-    // single flavour: u in (0, 1] from 1 - uniform, cosine branch, two uniforms per value
+    // unpaired flavour: u in (0, 1] from 1 - uniform, cosine branch, two uniforms per value
     const single = Array.from({ length: 3 }, () => {
       const u = 1 - ref.uniform(), v = ref.uniform();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     });
-    t.deepEqual([...rng.normals(3)], single);
+    t.deepEqual([...rng.unpairedNormals(3)], single);
     // paired flavour: u in (0, 1) (0 redrawn), cosine value first, then the sine value
     let u = 0;
     while (u === 0) u = ref.uniform();
@@ -82,14 +82,14 @@ test('same seed -> same stream; nearby seeds, and seeds 2^32 apart beyond 32 bit
 
 test('state -> JSON -> state resumes every draw exactly, including a pending paired normal', (t) => {
   const a = new Rng(7);
-  a.normals(5);
+  a.unpairedNormals(5);
   t.deepEqual(Object.keys(a.getState()).sort(), ['algorithm', 's'], 'nothing pending: just the words');
   a.normal(); // leaves the sine value pending
   const saved: RngState = JSON.parse(JSON.stringify(a.getState()));
   t.is(typeof saved.spare_normal, 'number');
-  const expected = [a.normal(), ...a.uniforms(3), ...a.normals(3), a.normal(), a.normal(), a.int(1000)];
+  const expected = [a.normal(), ...a.uniforms(3), ...a.unpairedNormals(3), a.normal(), a.normal(), a.int(1000)];
   const b = Rng.fromState(saved);
-  t.deepEqual([b.normal(), ...b.uniforms(3), ...b.normals(3), b.normal(), b.normal(), b.int(1000)], expected);
+  t.deepEqual([b.normal(), ...b.uniforms(3), ...b.unpairedNormals(3), b.normal(), b.normal(), b.int(1000)], expected);
   const c = new Rng(99);
   c.normal();
   c.setState({ algorithm: saved.algorithm, s: saved.s }); // no spare in the state: none pending after
@@ -97,12 +97,12 @@ test('state -> JSON -> state resumes every draw exactly, including a pending pai
   t.deepEqual([c.normal(), c.normal()], [d.normal(), d.normal()]);
 });
 
-test('normals() leaves a pending paired value where it is', (t) => {
+test('unpairedNormals() leaves a pending paired value where it is', (t) => {
   const r = new Rng(3);
   r.normal();
   const pending = r.getState().spare_normal;
   t.is(typeof pending, 'number');
-  r.normals(4);
+  r.unpairedNormals(4);
   t.is(r.normal(), pending as number);
 });
 
@@ -113,7 +113,7 @@ test('uniform in [0, 1) with mean 1/2; both normal flavours with mean 0 and vari
   t.true(u.every((x) => x >= 0 && x < 1));
   const mean = (xs: ArrayLike<number>) => { let sum = 0; for (let i = 0; i < xs.length; i++) sum += xs[i]!; return sum / xs.length; };
   t.true(Math.abs(mean(u) - 0.5) < 5 * Math.sqrt(1 / 12 / n));
-  for (const [name, z] of [['normals', r.normals(n)], ['fillNormal', r.fillNormal(new Float64Array(n))]] as const) {
+  for (const [name, z] of [['unpairedNormals', r.unpairedNormals(n)], ['fillNormal', r.fillNormal(new Float64Array(n))]] as const) {
     t.true(Math.abs(mean(z)) < 5 / Math.sqrt(n), `${name} mean`);
     const v = mean(z.map((x) => x * x));
     t.true(Math.abs(v - 1) < 5 * Math.sqrt(2 / n), `${name} variance ${v}`);

@@ -28,12 +28,12 @@ test.serial('style mixing (prob 1): rows below the drawn cutoff from mapping(z),
   const rng = new Rng(11);
   const replay = Rng.fromState(rng.getState());
   const loss = new StyleGAN2Loss(G, D, { ...plan.training, style_mixing_prob: 1 }, null, rng);
-  const z = tf.tensor2d(Float32Array.from(new Rng(5).normals(4 * plan.mapping.z_dim)), [4, plan.mapping.z_dim]);
+  const z = tf.tensor2d(Float32Array.from(new Rng(5).unpairedNormals(4 * plan.mapping.z_dim)), [4, plan.mapping.z_dim]);
   const { ws, img } = tf.tidy(() => { const r = loss.runG(z, false); return { ws: tf.keep(r.ws), img: tf.keep(r.img) }; });
   const numWs = plan.mapping.num_ws;
   const cutoff = 1 + Math.floor(replay.uniform() * (numWs - 1));
   replay.uniform();
-  const z2 = tf.tensor2d(Float32Array.from(replay.normals(z.size)), z.shape);
+  const z2 = tf.tensor2d(Float32Array.from(replay.unpairedNormals(z.size)), z.shape);
   const [a, b] = [G.mapping(z, null, {}), G.mapping(z2, null, {})];
   t.true(cutoff >= 1 && cutoff < numWs);
   for (let row = 0; row < numWs; row++) {
@@ -55,12 +55,12 @@ test.serial('path length: penalty = (|J^T y| - pl_mean)^2 with pl_mean the lerp 
   const loss = new StyleGAN2Loss(G, D, settings, null, rng);
   loss.plMean = 0.5;
   const zDim = plan.mapping.z_dim;
-  const z = tf.tensor2d(Float32Array.from(new Rng(6).normals(4 * zDim)), [4, zDim]);
+  const z = tf.tensor2d(Float32Array.from(new Rng(6).unpairedNormals(4 * zDim)), [4, zDim]);
   const real = tf.zeros([4, 3, 16, 16]) as tf.Tensor4D;
   const res = loss.accumulate({ module: 'G', terms: ['Gpl'] }, { realImg: real, genZ: z, gain: 4, blurSigma: 0 });
   // Re-statement: the same noise (seed draw, then normals), lengths by a first-order tf.grads.
   const noiseSeed = replay.nextU32();
-  const noise = tf.div(tf.tensor4d(Float32Array.from(replay.normals(2 * 3 * 16 * 16)), [2, 3, 16, 16]), 16);
+  const noise = tf.div(tf.tensor4d(Float32Array.from(replay.unpairedNormals(2 * 3 * 16 * 16)), [2, 3, 16, 16]), 16);
   const ws = G.mapping(tf.slice(z, [0, 0], [2, zDim]) as tf.Tensor2D, null, {});
   const [g] = tf.grads((w: tf.Tensor) => tf.sum(tf.mul(G.synthesis(w as tf.Tensor3D, { noiseSeed }), noise)))([ws]);
   const lengths = Array.from(tf.sqrt(tf.mean(tf.sum(tf.square(g!), 2), 1)).dataSync());
@@ -84,7 +84,7 @@ test.serial('accumulation: a phase over two rounds gives the sum of the rounds\'
   const src = new Rng(8);
   const rounds = [0, 1].map(() => ({
     realImg: tf.tensor4d(Float32Array.from(src.uniforms(2 * 3 * 16 * 16)).map((v) => v * 2 - 1), [2, 3, 16, 16]),
-    genZ: tf.tensor2d(Float32Array.from(src.normals(2 * zDim)), [2, zDim]),
+    genZ: tf.tensor2d(Float32Array.from(src.unpairedNormals(2 * zDim)), [2, zDim]),
     gain: 1, blurSigma: 0,
   }));
   const phase = plan.training.phases.find((p) => p.name === 'Dmain')!;

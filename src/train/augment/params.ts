@@ -74,7 +74,7 @@ function uniforms(ctx: DrawContext, per: number): number[][] {
 }
 
 function normals(ctx: DrawContext, per: number): number[][] {
-  const u = ctx.rng.normals(ctx.n * per);
+  const u = ctx.rng.unpairedNormals(ctx.n * per);
   return Array.from({ length: ctx.n }, (_, i) => Array.from(u.subarray(i * per, (i + 1) * per)));
 }
 
