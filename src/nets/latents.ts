@@ -1,21 +1,18 @@
 /**
  * Latents and input transforms for sampling (what the official gen_images.py does around G).
  *
- * Seeds -> z: the official script draws `np.random.RandomState(seed).randn(1, z_dim)` (Mersenne
- * Twister + numpy's legacy Gaussian). We do not reproduce numpy's stream; z for seed s is z_dim
- * draws of sg3's seeded normal generator (xoshiro128** seeded through splitmix32, Box-Muller;
- * src/io/rng.ts, normal()). So seed 0 gives a different image than the official script, but every sg3
- * run, platform and backend gives the same z for the same seed. Pass `--z` to use exact latents.
+ * Seeds -> z: as the official script, z for seed s is `np.random.RandomState(s).randn(1, z_dim)`
+ * (numpy's legacy MT19937 and polar Gaussian, src/io/numpy-random.ts), cast to float32 as G casts
+ * it. So `--seeds 0-7` gives the official script's latents, hence its images up to G's own float
+ * differences. Each seed is its own RandomState: an odd z_dim's cached Gaussian never reaches the
+ * next seed. Seeds are numpy's: integers in [0, 2^32 - 1].
  */
-import { Rng } from '../io/rng.ts';
+import { NumpyRandomState } from '../io/numpy-random.ts';
 
-/** z [seeds.length, zDim] row-major: row i = zDim standard normal draws of Rng(seeds[i]). */
+/** z [seeds.length, zDim] row-major float32: row i = RandomState(seeds[i]).randn(zDim). */
 export function seedsToZ(seeds: number[], zDim: number): Float32Array {
   const z = new Float32Array(seeds.length * zDim);
-  seeds.forEach((seed, i) => {
-    const rng = new Rng(seed);
-    for (let j = 0; j < zDim; j++) z[i * zDim + j] = rng.normal();
-  });
+  seeds.forEach((seed, i) => z.set(new NumpyRandomState(seed).randn(zDim), i * zDim));
   return z;
 }
 
