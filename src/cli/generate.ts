@@ -3,17 +3,21 @@
  * from a trained generator, as the official gen_images.py (G_ema of a checkpoint, truncation,
  * noise mode, translate/rotate through the input transform). PATH is a folder (one PNG per seed
  * plus grid.png) or a .safetensors file (float `img` NCHW after output scale, `ws`, `z`).
+ * `--seeds` draws z as gen_images.py does (numpy's RandomState(seed).randn, src/nets/latents.ts).
+ *
+ * tfjs (~1.5 s to import) and the generator are imported inside the action, after every flag and
+ * the config are checked: `sg3 generate --help` and usage errors never load them.
  */
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeBackend, initBackend, BACKEND_NAMES } from '../backend/index.ts';
 import { loadConfig, type BackendName } from '../config/index.ts';
+import { schemaAt } from '../config/schema.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
+import { NUMPY_MAX_SEED, isNumpySeed } from '../io/numpy-random.ts';
 import { getF32, readSafetensors, writeSafetensors } from '../io/safetensors.ts';
-import { encodePng } from '../log/png.ts';
-import { buildGenerator, makeTransform, seedsToZ, type NoiseMode } from '../nets/index.ts';
-import { sampleImages, tileGrid, toUint8Nhwc } from '../nets/sample.ts';
+import { makeTransform, seedsToZ } from '../nets/latents.ts';
+import type { NoiseMode } from '../nets/index.ts';
 import { planExperiment, planProblems } from '../plan/index.ts';
 import { addConfigOptions, type ConfigFlags } from './options.ts';
 
@@ -23,13 +27,15 @@ interface GenerateFlags extends ConfigFlags {
 }
 
 const NOISE_MODES = ['const', 'random', 'none'];
+/** runtime.backend's values from the schema (backend/'s BACKEND_NAMES is the same list, but importing it loads tfjs). */
+const BACKEND_NAMES = schemaAt(['runtime', 'backend'])!.enum as BackendName[];
 
 export function registerGenerate(program: Command): void {
   const command = program.command('generate')
     .description('generate images from a trained generator (official gen_images.py semantics)')
     .requiredOption('--config <file>', 'the YAML config the weights were trained with')
     .requiredOption('--weights <file>', 'generator weights (.safetensors: a state_dict, or a checkpoint: G_ema, else G)')
-    .option('--seeds <list>', 'seeds, e.g. 0-7,12 (z from sg3\'s seeded normal RNG, not numpy\'s)')
+    .option('--seeds <list>', 'seeds in [0, 2^32-1], e.g. 0-7,12; z as gen_images.py: numpy\'s RandomState(seed).randn(z_dim)')
     .option('--z <file>', '.safetensors with a tensor `z` [N, z_dim] (instead of --seeds)')
     .option('--trunc <psi>', 'truncation psi', '1')
     .option('--noise-mode <mode>', 'const | random | none (StyleGAN2 noise, rows A-B)', 'const')
@@ -48,7 +54,10 @@ export function registerGenerate(program: Command): void {
     .action((flags: GenerateFlags) => runGenerate(flags));
 }
 
-/** gen_images.parse_range: '1,2,5-10' -> [1, 2, 5, 6, 7, 8, 9, 10]. */
+/**
+ * gen_images.parse_range: '1,2,5-10' -> [1, 2, 5, 6, 7, 8, 9, 10]. A single integer may be negative
+ * (as Python's int() reads it) so that it meets numpy's range check below rather than a syntax error.
+ */
 export function parseSeeds(s: string): number[] {
   const out: number[] = [];
   for (const part of s.split(',')) {
@@ -57,12 +66,14 @@ export function parseSeeds(s: string): number[] {
       const [a, b] = [Number(range[1]), Number(range[2])];
       if (b < a || b - a > 100000) throw new UsageError(`sg3 generate: --seeds: bad range (got ${part})`);
       for (let i = a; i <= b; i++) out.push(i);
-    } else if (/^\d+$/.test(part.trim())) {
+    } else if (/^-?\d+$/.test(part.trim())) {
       out.push(Number(part));
     } else {
       throw new UsageError(`sg3 generate: --seeds must be comma-separated integers or ranges like 0-7 (got ${s})`);
     }
   }
+  const bad = out.find((seed) => !isNumpySeed(seed));
+  if (bad !== undefined) throw new UsageError(`sg3 generate: --seeds: numpy's RandomState takes seeds 0 to ${NUMPY_MAX_SEED} (got ${bad})`);
   return out;
 }
 
@@ -110,6 +121,9 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   if (moved && plan.synthesis.input.kind !== 'fourier') {
     throw new UsageError('sg3 generate: --translate/--rotate need a Fourier-feature input (config row B on) (got generator.input.kind constant)');
   }
+  const [{ describeBackend, initBackend }, { buildGenerator }, { sampleImages }] = await Promise.all([
+    import('../backend/index.ts'), import('../nets/index.ts'), import('../nets/sample.ts'),
+  ]);
   const backend = await initBackend((flags.backend ?? cfg.runtime.backend) as BackendName);
   process.stderr.write(`sg3 generate: backend ${describeBackend(backend)}\n`);
   const { z, labels } = latents(f.seeds, flags.z, plan.mapping.z_dim);
@@ -126,11 +140,12 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
     process.stdout.write(`sg3 generate: wrote ${s.n} images (img [${s.imgShape}], ws [${s.wsShape}]) to ${flags.out}\n`);
     return;
   }
-  writePngs(flags.out, s.img, s.imgShape, labels);
+  await writePngs(flags.out, s.img, s.imgShape, labels);
   process.stdout.write(`sg3 generate: wrote ${s.n} images and grid.png (${s.imgShape[3]}x${s.imgShape[2]}) to ${flags.out}\n`);
 }
 
-function writePngs(dir: string, img: Float32Array, shape: [number, number, number, number], labels: string[]): void {
+async function writePngs(dir: string, img: Float32Array, shape: [number, number, number, number], labels: string[]): Promise<void> {
+  const [{ tileGrid, toUint8Nhwc }, { encodePng }] = await Promise.all([import('../nets/sample.ts'), import('../log/png.ts')]);
   const [n, c, h, w] = shape;
   const bytes = toUint8Nhwc(img, shape);
   mkdirSync(dir, { recursive: true });
