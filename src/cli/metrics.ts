@@ -8,20 +8,23 @@
  * The first two draw z and transforms from the seed (same seed, same value); the third runs the
  * given latents and transforms (one per row of z) and reports per-sample error and mask sums.
  * Every flag and metric name is checked before the backend starts.
+ *
+ * tfjs (~1.5 s to import) comes with the backend, the metric registry, nets/ and metrics/: all are
+ * imported inside the action, so `sg3 metrics --help` and flag errors (metric names aside) never load them.
  */
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BACKEND_NAMES, describeBackend, initBackend } from '../backend/index.ts';
 import { loadConfig, type BackendName, type ResolvedConfig } from '../config/index.ts';
+import { schemaAt } from '../config/schema.ts';
 import { openDataset } from '../data/index.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import { getF32, readSafetensors } from '../io/safetensors.ts';
 import { resolveInceptionPath } from '../metrics/inception/weights.ts';
-import { computeGeneratorMetrics, type GeneratorMetricResult } from '../metrics/generator-metrics.ts';
-import { explicitEquivariance, parseExplicitTransforms, type ExplicitEqResults } from '../metrics/explicit.ts';
-import { isValidMetric, listMetrics, resolveMetric, type MetricSpec } from '../metrics/registry.ts';
-import { buildGenerator, loadPreferred, type Generator } from '../nets/index.ts';
+import type { GeneratorMetricResult } from '../metrics/generator-metrics.ts';
+import type { ExplicitEqResults, ExplicitTransforms } from '../metrics/explicit.ts';
+import type { MetricSpec } from '../metrics/registry.ts';
+import type { Generator } from '../nets/index.ts';
 import { parsePlan, planExperiment, planProblems, type Plan } from '../plan/index.ts';
 import { latestCheckpoint, listCheckpoints, readCheckpoint } from '../train/run/index.ts';
 import { addConfigOptions, type ConfigFlags } from './options.ts';
@@ -33,6 +36,20 @@ interface MetricsFlags extends ConfigFlags {
 
 const WHERE = 'sg3 metrics';
 
+/** runtime.backend's values from the schema (backend/'s BACKEND_NAMES is the same list, but importing it loads tfjs). */
+const BACKEND_NAMES = schemaAt(['runtime', 'backend'])!.enum as BackendName[];
+
+/**
+ * The names --help lists: metrics/registry.ts's listMetrics(), restated here because importing the
+ * registry loads tfjs. test/cli/program.test.ts keeps the two equal; names are checked against the registry.
+ */
+const HELP_METRIC_NAMES = [
+  'fid50k_full', 'kid50k_full', 'eqt50k_int', 'eqt50k_frac', 'eqr50k', 'swd16k',
+  'fid_full@N', 'kid_full@N', 'eqt_int@N', 'eqt_frac@N', 'eqr@N', 'swd@N',
+];
+
+type Registry = typeof import('../metrics/registry.ts');
+
 export function registerMetrics(program: Command): void {
   const command = program.command('metrics')
     .description('EQ-T, EQ-T_frac, EQ-R, FID, KID and SWD of a generator (official calc_metrics.py semantics)')
@@ -40,7 +57,7 @@ export function registerMetrics(program: Command): void {
     .option('--weights <file>', 'generator weights (.safetensors: a state_dict, or a checkpoint: G_ema, else G)')
     .option('--run <dir>', 'a run directory: G_ema of its latest (or --checkpoint) checkpoint, with its own config and plan')
     .option('--checkpoint <label>', 'with --run: the checkpoint label (e.g. 000040)')
-    .option('--metrics <list>', `comma-separated metric names (default: the config's metrics.names); valid: ${listMetrics().join(', ')}`)
+    .option('--metrics <list>', `comma-separated metric names (default: the config's metrics.names); valid: ${HELP_METRIC_NAMES.join(', ')}`)
     .option('--num <n>', 'samples per metric (renames it <family>@N; default: the config\'s metrics.num)')
     .option('--seed <s>', 'seed of z, noise, transforms, KID subsets and SWD draws', '0')
     .option('--batch <n>', 'images per generator forward for FID/KID/SWD (EQ uses the official batch of 4)', '16')
@@ -69,14 +86,14 @@ function positiveInt(flag: string, v: string, min: number): number {
 }
 
 /** An unknown name lists the valid ones (exit 2), prefixed like every verb's usage errors. */
-function checkNames(names: string[], source: string): void {
-  const unknown = names.find((n) => !isValidMetric(n));
-  if (unknown !== undefined) throw new UsageError(`${WHERE}: ${source}: unknown metric "${unknown}" (valid: ${listMetrics().join(', ')})`);
+function checkNames(registry: Registry, names: string[], source: string): void {
+  const unknown = names.find((n) => !registry.isValidMetric(n));
+  if (unknown !== undefined) throw new UsageError(`${WHERE}: ${source}: unknown metric "${unknown}" (valid: ${registry.listMetrics().join(', ')})`);
 }
 
 interface Checked { explicit: boolean; names: string[] | null; num: number | null; seed: number; batch: number }
 
-/** Every usage rule, before any file is read. */
+/** Every usage rule but the metric names (they need the registry: checkNames), before any file is read. */
 export function checkMetricsFlags(flags: MetricsFlags): Checked {
   const bad = (msg: string) => new UsageError(`${WHERE}: ${msg}`);
   if ((flags.config === undefined) === (flags.run === undefined)) throw bad('give exactly one of --config (with --weights) and --run');
@@ -97,18 +114,18 @@ export function checkMetricsFlags(flags: MetricsFlags): Checked {
   if (flags.seed.trim() === '' || !Number.isInteger(seed)) throw bad(`--seed must be an integer (got ${flags.seed})`);
   const num = flags.num === undefined ? null : positiveInt('--num', flags.num, 2);
   const names = flags.metrics === undefined ? null : flags.metrics.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (names !== null) checkNames(names, '--metrics');
   return { explicit, names, num, seed, batch: positiveInt('--batch', flags.batch, 1) };
 }
 
-interface Source { config: ResolvedConfig; plan: Plan; G: () => Generator; describe: Record<string, string> }
+interface Source { config: ResolvedConfig; plan: Plan; G: () => Promise<Generator>; describe: Record<string, string> }
 
 function fromConfig(flags: MetricsFlags): Source {
   const config = loadConfig(flags.config!, { set: flags.set ?? [], profile: flags.profile ?? null });
   const problems = planProblems(config);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${flags.config}: ${p}`));
   const plan = planExperiment(config);
-  return { config, plan, G: () => buildGenerator(plan, { weights: flags.weights! }), describe: { config: flags.config!, weights: flags.weights! } };
+  const G = async () => (await import('../nets/index.ts')).buildGenerator(plan, { weights: flags.weights! });
+  return { config, plan, G, describe: { config: flags.config!, weights: flags.weights! } };
 }
 
 /** A run directory read without its lock (nothing is written): config.yaml, plan.json, a checkpoint's G_ema. */
@@ -125,7 +142,8 @@ function fromRun(flags: MetricsFlags): Source {
   }
   if (!ref) throw new RunError(`${WHERE}: --run: ${flags.run} has no complete checkpoint`);
   const chosen = ref;
-  const G = () => {
+  const G = async () => {
+    const { buildGenerator, loadPreferred } = await import('../nets/index.ts');
     const net = buildGenerator(plan);
     try { loadPreferred(net, readCheckpoint(chosen).tensors, ['G_ema']); } catch (e) { net.dispose(); throw e; }
     return net;
@@ -148,20 +166,26 @@ function readZ(file: string, zDim: number): Float32Array {
 
 async function runMetrics(flags: MetricsFlags): Promise<void> {
   const checked = checkMetricsFlags(flags);
+  const registry = await import('../metrics/registry.ts');
+  if (checked.names !== null) checkNames(registry, checked.names, '--metrics');
   const src = flags.run !== undefined ? fromRun(flags) : fromConfig(flags);
-  const specs = checked.explicit ? [] : specsOf(checked, src.config);
+  const specs = checked.explicit ? [] : specsOf(registry, checked, src.config);
   const inceptionPath = specs.some((s) => s.family === 'fid_full' || s.family === 'kid_full') ? resolveInceptionPath(src.config.metrics.inception) : null;
-  let explicitInput: { z: Float32Array; transforms: ReturnType<typeof parseExplicitTransforms> } | null = null;
+  let explicitInput: { z: Float32Array; transforms: ExplicitTransforms } | null = null;
   if (checked.explicit) {
     if (src.plan.synthesis.input.kind !== 'fourier') throw new UsageError(`${WHERE}: --transforms need a Fourier-feature input (config row B on) (got generator.input.kind constant)`);
     const z = readZ(flags.z!, src.plan.mapping.z_dim);
     let json: unknown;
     try { json = JSON.parse(readFileSync(flags.transforms!, 'utf8')); } catch (e) { throw new RunError(`${flags.transforms}: cannot read JSON (${(e as Error).message})`); }
+    const { parseExplicitTransforms } = await import('../metrics/explicit.ts');
     explicitInput = { z, transforms: parseExplicitTransforms(json, z.length / src.plan.mapping.z_dim, src.plan.img_resolution, flags.transforms!) };
   }
+  const [{ describeBackend, initBackend }, { explicitEquivariance }, { computeGeneratorMetrics }] = await Promise.all([
+    import('../backend/index.ts'), import('../metrics/explicit.ts'), import('../metrics/generator-metrics.ts'),
+  ]);
   const backend = await initBackend((flags.backend ?? src.config.runtime.backend) as BackendName);
   process.stderr.write(`${WHERE}: backend ${describeBackend(backend)}\n`);
-  const G = src.G();
+  const G = await src.G();
   try {
     if (explicitInput) {
       printExplicit(await explicitEquivariance(G, explicitInput.z, explicitInput.transforms), flags.json === true);
@@ -186,11 +210,11 @@ async function runMetrics(flags: MetricsFlags): Promise<void> {
  * The metrics to run, names and counts: --metrics or the config's metrics.names; the count from
  * --num, else a name's own @N, else the config's metrics.num (the official count when null).
  */
-function specsOf(checked: Checked, config: ResolvedConfig): MetricSpec[] {
+function specsOf(registry: Registry, checked: Checked, config: ResolvedConfig): MetricSpec[] {
   const names = checked.names ?? config.metrics.names;
-  if (names.length === 0) throw new UsageError(`${WHERE}: no metrics to compute: give --metrics (the config's metrics.names is empty; valid: ${listMetrics().join(', ')})`);
-  if (checked.names === null) checkNames(names, 'metrics.names');
-  return names.map((n) => resolveMetric(n, checked.num ?? (n.includes('@') ? null : config.metrics.num)));
+  if (names.length === 0) throw new UsageError(`${WHERE}: no metrics to compute: give --metrics (the config's metrics.names is empty; valid: ${registry.listMetrics().join(', ')})`);
+  if (checked.names === null) checkNames(registry, names, 'metrics.names');
+  return names.map((n) => registry.resolveMetric(n, checked.num ?? (n.includes('@') ? null : config.metrics.num)));
 }
 
 function printExplicit(results: ExplicitEqResults, json: boolean): void {

@@ -7,10 +7,14 @@
  * creates or re-opens the run directory and hands a TrainContext to `train()` of src/train/index.ts.
  * Exit codes: 0 done, 1 run failure, 2 config/usage error, 130/143 stopped by SIGINT/SIGTERM (after
  * the loop wrote its checkpoint). Usage problems are found before anything is created on disk.
+ *
+ * tfjs (~1.5 s to import) comes with the backend and the loop: both are imported inside the action,
+ * so `sg3 run --help` and flag or config errors never load them.
  */
 import type { Command } from 'commander';
-import { BACKEND_NAMES, describeBackend, initBackend, type BackendInfo } from '../backend/index.ts';
+import type { BackendInfo } from '../backend/index.ts';
 import { loadConfig, type BackendName, type ResolvedConfig } from '../config/index.ts';
+import { schemaAt } from '../config/schema.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import type { LogFormat } from '../log/index.ts';
 import { planExperiment, planProblems } from '../plan/index.ts';
@@ -19,6 +23,9 @@ import {
   type BackendSummary, type RunLogOptions, type TrainContext, type TrainEntry,
 } from '../train/run/index.ts';
 import { addConfigOptions, type ConfigFlags } from './options.ts';
+
+/** runtime.backend's values from the schema (backend/'s BACKEND_NAMES is the same list, but importing it loads tfjs). */
+const BACKEND_NAMES = schemaAt(['runtime', 'backend'])!.enum as BackendName[];
 
 export interface RunFlags extends ConfigFlags {
   desc?: string;
@@ -121,7 +128,13 @@ function summarize(info: BackendInfo): BackendSummary {
   return { name: info.name, tf_backend: info.tfBackend, package: info.package, simd: info.simd, native: info.native };
 }
 
-function logBackend(runDir: RunDirectory, info: BackendInfo): void {
+/** Starts the backend; importing backend/ is what loads tfjs, so it waits until a run really starts. */
+async function startBackend(name: BackendName): Promise<BackendInfo> {
+  return (await import('../backend/index.ts')).initBackend(name);
+}
+
+async function logBackend(runDir: RunDirectory, info: BackendInfo): Promise<void> {
+  const { describeBackend } = await import('../backend/index.ts');
   runDir.logger.info({ backend: summarize(info), kernels_added: info.kernelsAdded.length }, `backend ${describeBackend(info)}`);
   for (const skipped of info.skipped) runDir.logger.info(`backend auto skipped ${skipped}`);
 }
@@ -150,17 +163,17 @@ export async function executeRun(file: string | undefined, flags: RunFlags, deps
     const { config, plan } = resolveNewRun(file!, flags, checked);
     if (flags.resumeFrom !== undefined) resumeFrom = checkSafetensorsFile(flags.resumeFrom);
     train = await loadTrain();
-    backend = await initBackend(config.runtime.backend);
+    backend = await startBackend(config.runtime.backend);
     runDir = RunDirectory.create({ config, plan, log, desc: flags.desc ?? null, backend: summarize(backend), resumeFrom, command: deps.command });
-    logBackend(runDir, backend);
+    await logBackend(runDir, backend);
   } else {
     runDir = RunDirectory.openForResume(flags.resume, { log, totalKimg: checked.kimg, command: deps.command });
     try {
       if (checked.backend !== null) runDir.config.runtime.backend = checked.backend;
       train = await loadTrain();
-      backend = await initBackend(runDir.config.runtime.backend);
+      backend = await startBackend(runDir.config.runtime.backend);
       runDir.recordBackend(summarize(backend));
-      logBackend(runDir, backend);
+      await logBackend(runDir, backend);
     } catch (e) {
       runDir.close('failed', e);
       throw e;

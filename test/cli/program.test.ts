@@ -2,7 +2,9 @@
 // registration does, and the verbs that do not compute never load tfjs.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { BACKEND_NAMES } from '../../src/backend/index.ts';
 import { buildProgram, requestedVerb } from '../../src/cli/program.ts';
+import { listMetrics } from '../../src/metrics/registry.ts';
 import { REPO_ROOT } from '../_golden.ts';
 
 const VERBS = ['validate', 'plan', 'dataset', 'generate', 'run', 'metrics', 'sweep', 'table'];
@@ -40,16 +42,37 @@ function loadsTfjs(argv: string[]): { code: number | null; tfjs: boolean } {
   return { code: Number(m[2]), tfjs: m[1] === 'true' };
 }
 
-const CASES: [string[], boolean][] = [
-  [['--help'], false],
-  [['validate', 'configs/stylegan3-r.yaml'], false],
-  [['plan', 'configs/stylegan3-r.yaml', '--json'], false],
-  [['generate', '--help'], false],  // generate imports tfjs inside its action
-  [['metrics', '--help'], true],    // a verb that imports tfjs at the top does load it: the probe can tell
+const CASES: [string[], number, boolean][] = [
+  [['--help'], 0, false],
+  [['validate', 'configs/stylegan3-r.yaml'], 0, false],
+  [['plan', 'configs/stylegan3-r.yaml', '--json'], 0, false],
+  [['generate', '--help'], 0, false],  // generate, run and metrics import tfjs inside their actions
+  [['run', '--help'], 0, false],
+  [['metrics', '--help'], 0, false],
+  [['run', '--kimg', '0'], 2, false],  // a flag error, found before anything heavy is imported
+  // checking a metric name imports the registry, and with it tfjs: the probe can tell
+  [['metrics', '--run', 'no-such-run', '--metrics', 'no_such_metric'], 2, true],
 ];
 
-for (const [argv, expected] of CASES) {
-  test(`argv=${argv.join(' ')}: tfjs ${expected ? 'loaded' : 'not loaded'}, exit 0`, (t) => {
-    t.deepEqual(loadsTfjs(argv), { code: 0, tfjs: expected });
+for (const [argv, code, expected] of CASES) {
+  test(`argv=${argv.join(' ')}: tfjs ${expected ? 'loaded' : 'not loaded'}, exit ${code}`, (t) => {
+    t.deepEqual(loadsTfjs(argv), { code, tfjs: expected });
   });
 }
+
+/** A verb's own --help text, words joined by single spaces (commander wraps long descriptions). */
+async function verbHelp(verb: string): Promise<string> {
+  const program = await buildProgram([verb]);
+  return program.commands.find((c) => c.name() === verb)!.helpInformation().replace(/\s+/g, ' ');
+}
+
+// run and metrics list the backends from the schema and the metric names from a copy, to keep tfjs out of --help
+test('verb=run: --help lists backend/\'s BACKEND_NAMES', async (t) => {
+  t.true((await verbHelp('run')).includes(`(${BACKEND_NAMES.join(', ')})`));
+});
+
+test('verb=metrics: --help lists backend/\'s BACKEND_NAMES and exactly the registry\'s metric names', async (t) => {
+  const help = await verbHelp('metrics');
+  t.true(help.includes(`tfjs backend: ${BACKEND_NAMES.join(' | ')} (default`));
+  t.true(help.includes(`; valid: ${listMetrics().join(', ')} --num`), help);
+});
