@@ -281,6 +281,29 @@ napi_value bind_unary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// adamStep(p, g, m, v, pOut, mOut, vOut, scalars): one fused Adam step (adam.cc); scalars Float32Array
+// [beta1, 1-beta1, beta2, 1-beta2, sqrt(1-beta2^t), eps, lr/(1-beta1^t)]; all arrays of p's length.
+napi_value bind_adam_step(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 8;
+    napi_value argv[8];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 8) throw ArgError("adamStep expects (p, g, m, v, pOut, mOut, vOut, scalars) (got " + std::to_string(argc) + " arguments)");
+    size_t n = 0;
+    NAPI_OK(napi_get_typedarray_info(env, argv[0], nullptr, &n, nullptr, nullptr, nullptr));
+    const char* names[] = {"p", "g", "m", "v", "pOut", "mOut", "vOut"};
+    float* t[7];
+    for (int i = 0; i < 7; ++i) t[i] = typed<float>(env, argv[i], napi_float32_array, n, names[i]);
+    const float* k = typed<float>(env, argv[7], napi_float32_array, 7, "scalars");
+    const sg3::AdamScalars s{k[0], k[1], k[2], k[3], k[4], k[5], k[6]};
+    sg3::adam_step(s, t[0], t[1], t[2], t[3], t[4], t[5], t[6], n);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
 // info() -> { isa, threads }
 napi_value bind_info(napi_env env, napi_callback_info) {
   napi_value obj, isa, threads;
@@ -307,6 +330,7 @@ NAPI_MODULE_INIT() {
       {"biasAct", nullptr, bind_bias_act, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluForward", nullptr, bind_flrelu_forward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluBackward", nullptr, bind_flrelu_backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adamStep", nullptr, bind_adam_step, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"unary", nullptr, bind_unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumAxes", nullptr, bind_sum_axes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, bind_info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -134,6 +134,14 @@ void flrelu_forward(const FlreluPlan& p, const float* x, const float* b, float* 
 // dy [N,Ho,Wo,C] -> dx [N,H,W,C] (the gradient w.r.t. x, and x + b), given the forward's codes.
 void flrelu_backward(const FlreluPlan& p, const float* dy, const uint32_t* codes, float* dx);
 
+// ---- fused optimizer step (adam.cc) ----
+// The scalars as float32, each rounded from the JS double as tfjs rounds a scalar operand.
+struct AdamScalars {
+  float beta1, one_minus_beta1, beta2, one_minus_beta2, bc2_sqrt, eps, step_size;
+};
+void adam_step(const AdamScalars& s, const float* p, const float* g, const float* m, const float* v,
+               float* p_out, float* m_out, float* v_out, size_t n);
+
 // ---- element-wise (unary.cc) ----
 enum class UnaryOp { kSin = 0, kCos = 1 };
 void unary(UnaryOp op, const float* x, float* y, size_t n);

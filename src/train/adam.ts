@@ -15,6 +15,7 @@
  */
 import { tf } from '../backend/tf.ts';
 import { RunError } from '../errors.ts';
+import { nativeAdamStep } from '../backend/native/index.ts';
 import type { NamedTensor } from '../io/safetensors.ts';
 import type { AdamPlan } from '../plan/types.ts';
 
@@ -79,6 +80,13 @@ export class Adam {
       const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, s.step));
       tf.tidy(() => {
         const g = finite ? grad : sanitizeGradient(grad);
+        const fused = nativeAdamStep(s.param, g, s.m, s.v, [b1, 1 - b1, b2, 1 - b2, bc2Sqrt, eps, lr / bc1]);
+        if (fused) {  // the same float32 operations in one kernel (backend/native/adam.ts)
+          s.param.assign(fused[0]);
+          s.m.assign(fused[1]);
+          s.v.assign(fused[2]);
+          return;
+        }
         const m = tf.add(tf.mul(s.m, b1), tf.mul(g, 1 - b1));
         const v = tf.add(tf.mul(s.v, b2), tf.mul(tf.square(g), 1 - b2));
         const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), eps);

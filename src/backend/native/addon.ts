@@ -40,6 +40,11 @@ export interface NativeAddon {
    * trans_a, trans_b], an operand batch of 1 shared by every product.
    */
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, geometry: Int32Array): void;
+  /**
+   * One fused Adam step (adam.ts): pOut, mOut, vOut from p, g, m, v (all the same length) and the
+   * float32 scalars [beta1, 1-beta1, beta2, 1-beta2, sqrt(1-beta2^t), eps, lr/(1-beta1^t)].
+   */
+  adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, pOut: Float32Array, mOut: Float32Array, vOut: Float32Array, scalars: Float32Array): void;
   /** y = sin(x) (op 0) or cos(x) (op 1), element-wise over x's length (unary.ts). */
   unary(x: Float32Array, y: Float32Array, op: number): void;
   /** Row-major C[M,N] = A[M,K] B[K,N]. */

@@ -18,4 +18,5 @@ export { planFlreluTables } from './flrelu-plan.ts';
 export { planMatMul, nativeMatMulCalls, batchMatMulIsFast } from './matmul.ts';
 export type { MatMulPlan } from './matmul.ts';
 export { nativeUnaryCalls } from './unary.ts';
+export { nativeAdamStep, nativeAdamCalls } from './adam.ts';
 export type { FlreluGeometry, FlreluTables } from './flrelu-plan.ts';
