@@ -1,11 +1,12 @@
 /**
  * sg3's seeded random numbers on the CPU: the training loop (latents, augmentation parameters,
- * path-length noise), weight initialisation and seed -> z in nets/, and the metrics (KID subsets,
+ * path-length noise), weight initialisation in nets/, and the metrics (KID subsets,
  * SWD patches and projections, equivariance transforms, z and noise of the evaluated generator).
- * (data/ keeps its own per-index sfc32 streams in src/data/rng.ts.)
+ * (data/ keeps its own per-index sfc32 streams in src/data/rng.ts; `sg3 generate --seeds` draws z as
+ * gen_images.py does, from numpy's RandomState in src/io/numpy-random.ts.)
  *
- * The official code draws from numpy's and torch's global generators; nobody can reproduce those
- * streams, so the contract is: same seed (or same restored state) -> same draws, on every platform.
+ * Elsewhere the official code draws from torch's global generator, whose stream sg3 does not
+ * reproduce, so the contract is: same seed (or same restored state) -> same draws, on every platform.
  * Generator: xoshiro128** (Blackman & Vigna) on 32-bit words with integer math only (Math.imul);
  * the seed is expanded by splitmix32 so that nearby seeds give unrelated streams.
  *
