@@ -10,7 +10,8 @@ interface Row { key: string; type: string; def: string; allowed: string; descrip
 function typeOf(s: JsonSchema): string {
   if (s.enum) return [...new Set(s.enum.map((v) => (v === null ? 'null' : typeof v === 'number' && Number.isInteger(v) ? 'integer' : typeof v)))].join(' or ');
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
-  return types.map((t) => (t === 'object' ? 'mapping' : t === 'array' ? `list of ${s.items && typeof s.items === 'object' ? typeOf(s.items) : 'number'}` : t)).join(' or ');
+  const item = s.prefixItems?.[0] ?? (s.items && typeof s.items === 'object' ? s.items : undefined);
+  return types.map((t) => (t === 'object' ? 'mapping' : t === 'array' ? `list of ${item ? typeOf(item) : 'number'}` : t)).join(' or ');
 }
 
 function allowedOf(s: JsonSchema): string {

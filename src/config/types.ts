@@ -109,6 +109,7 @@ export interface TrainConfig {
   ema_rampup: number | null;
   snapshot_kimg: number;        // checkpoint interval
   image_kimg: number;           // fakes grid interval
+  grid: [number, number] | null;  // snapshot grid [gw, gh]; null = official size from the resolution
   keep_checkpoints: number;
 }
 

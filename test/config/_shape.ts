@@ -17,7 +17,7 @@ export const SHAPE = {
     pl_batch_shrink: 1, blur_sigma: 3, blur_fade_kimg: 12.5 },
   optim: { generator: { lr: 0.001, betas: [0.5, 0.9], eps: 1e-6 }, discriminator: { lr: 0.003, betas: [0, 0.999], eps: 1e-7 } },
   train: { batch: 64, batch_per_step: 16, kimg: 1000, seed: 7, ema_kimg: 20, ema_rampup: null, snapshot_kimg: 50,
-    image_kimg: 25, keep_checkpoints: 2 },
+    image_kimg: 25, grid: [5, 3], keep_checkpoints: 2 },
   augment: { kind: 'fixed', p: 0.3, target: 0.7, ada_kimg: 100, interval: 8, pipe: 'bg' },
   metrics: { names: ['fid50k_full', 'eqr50k'], every_kimg: 100, num: 1000, inception: 'inception.safetensors' },
   runtime: { backend: 'wasm', runs_dir: 'out' },

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { checkConfig, loadConfig, resolveConfigWithSources, type ResolvedConfig } from '../../src/config/index.ts';
+import { ConfigError } from '../../src/errors.ts';
 import { REPO_ROOT } from '../_golden.ts';
 
 const dir = join(REPO_ROOT, 'configs');
@@ -129,6 +130,19 @@ for (const profile of ['smoke', 'small']) {
       t.is(c.data.resolution, profile === 'smoke' ? 16 : 32, name);
       t.true(c.train.kimg <= (profile === 'smoke' ? 0.05 : 5) && c.train.batch === 4, name);  // smoke: seconds; small: minutes
       t.is(c.generator.mapping.layers, 2, name);
+      t.deepEqual(c.train.grid, [8, 8], `${name}: the profile's snapshot grid, visible in the file`);
     }
   });
 }
+
+test('every row without a profile keeps train.grid null (the official size from the resolution)', (t) => {
+  for (const name of LADDER) t.is(loadConfig(file(name)).train.grid, null, name);
+});
+
+test('train.grid: --set overrides the profile ([4, 2], or null for the official size); a bad side names the --set', (t) => {
+  const smoke = (set: string[]) => loadConfig(file('stylegan2'), { profile: 'smoke', set });
+  t.deepEqual(smoke(['train.grid=[4, 2]']).train.grid, [4, 2]);
+  t.is(smoke(['train.grid=null']).train.grid, null);
+  const e = t.throws(() => smoke(['train.grid=[4, 0]']), { instanceOf: ConfigError });
+  t.deepEqual(e!.lines, ['--set train.grid=[4, 0]: train.grid[1]: must be >= 1 (got 0)']);
+});

@@ -45,7 +45,7 @@ export function defaultsT(resolution: number): ResolvedConfig {
     },
     train: {
       batch: 32, batch_per_step: null, kimg: 25000, seed: 0, ema_kimg: null, ema_rampup: 0.05,
-      snapshot_kimg: 200, image_kimg: 200, keep_checkpoints: 3,
+      snapshot_kimg: 200, image_kimg: 200, grid: null, keep_checkpoints: 3,
     },
     augment: { kind: 'ada', p: 0, target: 0.6, ada_kimg: 500, interval: 4, pipe: 'bgc' },
     metrics: { names: ['fid50k_full'], every_kimg: null, num: null, inception: null },
