@@ -8,6 +8,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sg3native.h"
 
@@ -304,6 +305,37 @@ napi_value bind_adam_step(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// transpose(x, y, dims): dims Int32Array [rank, shape[rank], perm[rank]]; x and y Int32Array or
+// Float32Array views of the same length (4-byte elements, moved bit for bit).
+napi_value bind_transpose(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 3;
+    napi_value argv[3];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != 3) throw ArgError("transpose expects (x, y, dims) (got " + std::to_string(argc) + " arguments)");
+    const int32_t* d = typed<int32_t>(env, argv[2], napi_int32_array, 1, "dims");
+    const int rank = d[0];
+    if (rank < 0 || rank > 8) throw ArgError("transpose rank must be 0..8 (got " + std::to_string(rank) + ")");
+    d = typed<int32_t>(env, argv[2], napi_int32_array, 1 + 2 * size_t(rank), "dims");
+    size_t n = 1;
+    std::vector<bool> seen(rank, false);
+    for (int i = 0; i < rank; ++i) {
+      const int32_t dim = d[1 + i], p = d[1 + rank + i];
+      if (dim < 1) throw ArgError("transpose dims must be >= 1 (got " + std::to_string(dim) + ")");
+      if (p < 0 || p >= rank || seen[p]) throw ArgError("transpose perm is not a permutation (got " + std::to_string(p) + ")");
+      seen[p] = true;
+      n *= size_t(dim);
+    }
+    const uint32_t* x = typed<uint32_t>(env, argv[0], napi_float32_array, n, "x");
+    uint32_t* y = typed<uint32_t>(env, argv[1], napi_float32_array, n, "y");
+    sg3::transpose(x, y, rank, d + 1, d + 1 + rank);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
 // info() -> { isa, threads }
 napi_value bind_info(napi_env env, napi_callback_info) {
   napi_value obj, isa, threads;
@@ -331,6 +363,7 @@ NAPI_MODULE_INIT() {
       {"flreluForward", nullptr, bind_flrelu_forward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"flreluBackward", nullptr, bind_flrelu_backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"adamStep", nullptr, bind_adam_step, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"transpose", nullptr, bind_transpose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"unary", nullptr, bind_unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumAxes", nullptr, bind_sum_axes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, bind_info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -142,6 +142,10 @@ struct AdamScalars {
 void adam_step(const AdamScalars& s, const float* p, const float* g, const float* m, const float* v,
                float* p_out, float* m_out, float* v_out, size_t n);
 
+// ---- transpose (transpose.cc) ----
+// y = x transposed by perm (y dim i = x dim perm[i]), 4-byte elements, row-major; rank <= 8.
+void transpose(const uint32_t* x, uint32_t* y, int rank, const int* shape, const int* perm);
+
 // ---- element-wise (unary.cc) ----
 enum class UnaryOp { kSin = 0, kCos = 1 };
 void unary(UnaryOp op, const float* x, float* y, size_t n);

@@ -45,6 +45,8 @@ export interface NativeAddon {
    * float32 scalars [beta1, 1-beta1, beta2, 1-beta2, sqrt(1-beta2^t), eps, lr/(1-beta1^t)].
    */
   adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, pOut: Float32Array, mOut: Float32Array, vOut: Float32Array, scalars: Float32Array): void;
+  /** y = x transposed (transpose.ts): dims [rank, shape..., perm...]; 4-byte elements viewed as float32, moved bit for bit. */
+  transpose(x: Float32Array, y: Float32Array, dims: Int32Array): void;
   /** y = sin(x) (op 0) or cos(x) (op 1), element-wise over x's length (unary.ts). */
   unary(x: Float32Array, y: Float32Array, op: number): void;
   /** Row-major C[M,N] = A[M,K] B[K,N]. */

@@ -19,4 +19,5 @@ export { planMatMul, nativeMatMulCalls, batchMatMulIsFast } from './matmul.ts';
 export type { MatMulPlan } from './matmul.ts';
 export { nativeUnaryCalls } from './unary.ts';
 export { nativeAdamStep, nativeAdamCalls } from './adam.ts';
+export { nativeTransposeCalls, reduceTranspose } from './transpose.ts';
 export type { FlreluGeometry, FlreluTables } from './flrelu-plan.ts';

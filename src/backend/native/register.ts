@@ -17,6 +17,7 @@ import { registerNativeSum, unregisterNativeSum } from './reduce.ts';
 import { registerNativeMatMul, unregisterNativeMatMul } from './matmul.ts';
 import { registerNativeUnary, unregisterNativeUnary } from './unary.ts';
 import { registerNativeAdam, unregisterNativeAdam } from './adam.ts';
+import { registerNativeTranspose, unregisterNativeTranspose } from './transpose.ts';
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackendLike {
@@ -86,7 +87,7 @@ function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc
 
 /**
  * Replaces the seven convolution kernels of the 'wasm' backend with native ones and adds the fused
- * filtered leaky ReLU's kernels (flrelu.ts), a Sum over contiguous axes (reduce.ts), BatchMatMul (matmul.ts), Sin/Cos (unary.ts) and a fused Adam step (adam.ts); call it after
+ * filtered leaky ReLU's kernels (flrelu.ts), a Sum over contiguous axes (reduce.ts), BatchMatMul (matmul.ts), Sin/Cos (unary.ts), Transpose (transpose.ts) and a fused Adam step (adam.ts); call it after
  * sg3's other wasm kernels are registered (their kernels become the fallbacks). Idempotent; a
  * kernel someone registered over ours since is wrapped again. Never throws for an unusable
  * toolchain: returns { ok: false, reason } with a one-line reason for the caller to log.
@@ -114,6 +115,7 @@ export function registerNativeKernels(): { ok: boolean; reason?: string } {
   registerNativeMatMul(active.addon);
   registerNativeUnary(active.addon);
   registerNativeAdam(active.addon);
+  registerNativeTranspose(active.addon);
   return { ok: true };
 }
 
@@ -132,6 +134,7 @@ export function unregisterNativeKernels(): void {
   unregisterNativeMatMul();
   unregisterNativeUnary();
   unregisterNativeAdam();
+  unregisterNativeTranspose();
 }
 
 /** What runs: the addon's path, instruction set and threads, or null before a successful registration. */
