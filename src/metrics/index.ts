@@ -2,9 +2,14 @@
  * metrics/: the public face. FID/KID (with a pluggable feature network; the FID Inception-v3 by
  * default), SWD, EQ-T/EQ-T_frac/EQ-R, the registry that runs them by name, and the same metrics of a
  * real nets/ Generator (what the training loop and `sg3 metrics` call). resolveMetric (one name) and
- * resolveMetrics (a list, all checked before any work) are both public.
+ * resolveMetrics (a list, all checked before any work) are both public. The names alone (names.ts)
+ * load no tfjs, but this index does: callers that must stay light import names.ts directly.
  */
-export { computeMetric, resolveMetric, listMetrics, isValidMetric, type MetricSpec, type MetricResult } from './registry.ts';
+export { computeMetric, type MetricResult } from './registry.ts';
+export {
+  resolveMetric, listMetrics, officialMetricNames, isValidMetric, metricsConfigProblems, METRIC_FAMILIES,
+  type MetricSpec, type MetricFamily, type MetricFamilyInfo,
+} from './names.ts';
 export {
   featureStatsForDataset, featureStatsForGenerator, featureNetworkOf, tfGram,
   type MetricContext, type RealImageSource, type StatsRequest,

@@ -1,9 +1,8 @@
 /**
- * Metrics by name (STYLE.md rule 5; official `metrics/metric_main.py`). The official names run the
- * paper's sample counts; `<family>@N` (or `--num N`) runs N samples and is reported under that name,
- * so a 1000-sample CPU number is never filed as `fid50k_full`.
+ * Metrics by name (STYLE.md rule 5; official `metrics/metric_main.py`): the code that runs each
+ * family. The names, counts and descriptions live in names.ts (no tfjs there), re-exported here.
  */
-import { UsageError } from '../errors.ts';
+import { RunError } from '../errors.ts';
 import {
   featureNetworkOf, featureStatsForDataset, featureStatsForGenerator, requireDataset, requireGenerator, tfGram, type MetricContext,
 } from './compute.ts';
@@ -11,48 +10,22 @@ import { frechetDistance } from './fid.ts';
 import { kernelInceptionDistance } from './kid.ts';
 import { computeEquivariance, type EqKind } from './equivariance.ts';
 import { quantizeImages } from './images.ts';
+import { resolveMetric, type MetricFamily } from './names.ts';
 import { SwdDescriptors, computeSwd } from './swd.ts';
-import { RunError } from '../errors.ts';
 
-type Family = 'fid_full' | 'kid_full' | 'eqt_int' | 'eqt_frac' | 'eqr' | 'swd';
+export { listMetrics, officialMetricNames, resolveMetric, isValidMetric, type MetricFamily, type MetricSpec } from './names.ts';
 
-interface FamilyDef {
-  official: string;          // the name at the default count
-  num: number;               // generated samples (SWD: real and generated images)
-  description: string;
-  run(ctx: MetricContext, name: string, num: number): Promise<Record<string, number>>;
-}
+type RunFamily = (ctx: MetricContext, name: string, num: number) => Promise<Record<string, number>>;
 
-const FAMILIES: Record<Family, FamilyDef> = {
-  fid_full: {
-    official: 'fid50k_full',
-    num: 50000,
-    description: 'Fréchet Inception distance: all real images vs N generated',
-    run: runFid,
-  },
-  kid_full: {
-    official: 'kid50k_full',
-    num: 50000,
-    description: 'kernel Inception distance: up to 1M real images vs N generated, 100 subsets of <= 1000',
-    run: runKid,
-  },
-  eqt_int: { official: 'eqt50k_int', num: 50000, description: 'EQ-T, integer translations, PSNR dB', run: eq('int') },
-  eqt_frac: { official: 'eqt50k_frac', num: 50000, description: 'EQ-T_frac, fractional translations, PSNR dB', run: eq('frac') },
-  eqr: { official: 'eqr50k', num: 50000, description: 'EQ-R, rotations, PSNR dB', run: eq('rot') },
-  swd: {
-    official: 'swd16k',
-    num: 16384,
-    description: 'sliced Wasserstein distance x1e3 on Laplacian-pyramid patches (Progressive GAN), N real vs N generated',
-    run: runSwd,
-  },
+/** names.ts's METRIC_FAMILIES, keyed alike: the Record type makes a family without code a type error. */
+const RUN: Record<MetricFamily, RunFamily> = {
+  fid_full: runFid,
+  kid_full: runKid,
+  eqt_int: eq('int'),
+  eqt_frac: eq('frac'),
+  eqr: eq('rot'),
+  swd: runSwd,
 };
-
-export interface MetricSpec {
-  name: string;      // as reported: the official name, or `<family>@N`
-  family: Family;
-  num: number;
-  description: string;
-}
 
 export interface MetricResult {
   metric: string;
@@ -61,38 +34,11 @@ export interface MetricResult {
   num: number;
 }
 
-/** The official names, then the `@N` families. */
-export function listMetrics(): string[] {
-  return [...Object.values(FAMILIES).map((f) => f.official), ...Object.keys(FAMILIES).map((k) => `${k}@N`)];
-}
-
-/** A metric by name; `num` (from --num / metrics.num) overrides the sample count and renames it. */
-export function resolveMetric(name: string, num?: number | null): MetricSpec {
-  let family = (Object.keys(FAMILIES) as Family[]).find((f) => FAMILIES[f].official === name);
-  let count = family ? FAMILIES[family].num : NaN;
-  const at = /^([a-z_]+)@([1-9][0-9]*)$/.exec(name);
-  if (!family && at && at[1] in FAMILIES) {
-    family = at[1] as Family;
-    count = Number(at[2]);
-  }
-  if (!family) throw new UsageError(`metrics: unknown metric "${name}" (valid: ${listMetrics().join(', ')})`);
-  if (num !== undefined && num !== null) {
-    if (!Number.isInteger(num) || num < 2) throw new UsageError(`metrics: --num must be an integer >= 2 (got ${num})`);
-    count = num;
-  }
-  const def = FAMILIES[family];
-  return { name: count === def.num ? def.official : `${family}@${count}`, family, num: count, description: def.description };
-}
-
-export function isValidMetric(name: string): boolean {
-  try { resolveMetric(name); return true; } catch { return false; }
-}
-
 /** Runs one metric; the result has the official jsonl shape (`results`, `metric`, `total_time`). */
 export async function computeMetric(name: string, ctx: MetricContext, num?: number | null): Promise<MetricResult> {
   const spec = resolveMetric(name, num);
   const start = performance.now();
-  const results = await FAMILIES[spec.family].run(ctx, spec.name, spec.num);
+  const results = await RUN[spec.family](ctx, spec.name, spec.num);
   return { metric: spec.name, results, total_time: (performance.now() - start) / 1000, num: spec.num };
 }
 
