@@ -12,11 +12,13 @@
  * so `sg3 run --help` and flag or config errors never load them.
  */
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import type { BackendInfo } from '../backend/index.ts';
 import { loadConfig, type BackendName, type ResolvedConfig } from '../config/index.ts';
 import { schemaAt } from '../config/schema.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import type { LogFormat } from '../log/index.ts';
+import { metricsConfigProblems } from '../metrics/names.ts';
 import { planExperiment, planProblems } from '../plan/index.ts';
 import {
   RunDirectory, checkSafetensorsFile, installStopHandlers, signalExitCode, stopRequested, stopSignal,
@@ -108,13 +110,17 @@ export function checkRunFlags(file: string | undefined, flags: RunFlags): Checke
   return { kimg, backend: (flags.backend as BackendName | undefined) ?? null, logFormat: (flags.logFormat as LogFormat | undefined) ?? null };
 }
 
-/** The resolved config of a new run, flags applied, and its plan; ConfigError lines name the file. */
+/**
+ * The resolved config of a new run, flags applied, and its plan; ConfigError lines name the file.
+ * Metric names are checked here too (config/ cannot: it must not import metrics/), so a typo in
+ * metrics.names stops the run before tfjs loads or the run directory is created.
+ */
 function resolveNewRun(file: string, flags: RunFlags, checked: CheckedFlags) {
   const config: ResolvedConfig = loadConfig(file, { set: flags.set ?? [], profile: flags.profile ?? null });
   if (checked.kimg !== null) config.train.kimg = checked.kimg;
   if (checked.backend !== null) config.runtime.backend = checked.backend;
   if (flags.runsDir !== undefined) config.runtime.runs_dir = flags.runsDir;
-  const problems = planProblems(config);
+  const problems = [...planProblems(config), ...metricsConfigProblems(config.metrics)];
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${file}: ${p}`));
   return { config, plan: planExperiment(config) };
 }
@@ -142,10 +148,10 @@ async function logBackend(runDir: RunDirectory, info: BackendInfo): Promise<void
 /**
  * The whole verb:
  * 1. check the flags (UsageError, exit 2);
- * 2. new run: resolve and plan the config (ConfigError, exit 2), check --resume-from, import train,
- *    start the backend, then create the run directory;
- *    resume: open the run directory (lock, config.yaml, plan.json, newest checkpoint), then import
- *    train and start the backend (recorded in run.json);
+ * 2. new run: resolve and plan the config, check its metric names (ConfigError, exit 2), check
+ *    --resume-from, import train, start the backend, then create the run directory;
+ *    resume: open the run directory (lock, config.yaml, plan.json, newest checkpoint), check its
+ *    metric names, then import train and start the backend (recorded in run.json);
  * 3. install the stop handlers and await train(context);
  * 4. close the run as done / stopped / failed; a stop exits 130 or 143.
  */
@@ -170,6 +176,9 @@ export async function executeRun(file: string | undefined, flags: RunFlags, deps
     runDir = RunDirectory.openForResume(flags.resume, { log, totalKimg: checked.kimg, command: deps.command });
     try {
       if (checked.backend !== null) runDir.config.runtime.backend = checked.backend;
+      // a resumed run skips the start-of-training uses of the names: without this, the first evaluation finds a typo
+      const metricProblems = metricsConfigProblems(runDir.config.metrics);
+      if (metricProblems.length > 0) throw new ConfigError(metricProblems.map((p) => `${join(runDir.path, 'config.yaml')}: ${p}`));
       train = await loadTrain();
       backend = await startBackend(runDir.config.runtime.backend);
       runDir.recordBackend(summarize(backend));
