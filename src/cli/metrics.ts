@@ -10,7 +10,8 @@
  * Every flag and metric name is checked before the backend starts.
  *
  * tfjs (~1.5 s to import) comes with the backend, the metric registry, nets/ and metrics/: all are
- * imported inside the action, so `sg3 metrics --help` and flag errors (metric names aside) never load them.
+ * imported inside the action, so `sg3 metrics --help` and flag or metric-name errors never load them
+ * (the names come from metrics/names.ts, which has no tfjs).
  */
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { getF32, readSafetensors } from '../io/safetensors.ts';
 import { resolveInceptionPath } from '../metrics/inception/weights.ts';
 import type { GeneratorMetricResult } from '../metrics/generator-metrics.ts';
 import type { ExplicitEqResults, ExplicitTransforms } from '../metrics/explicit.ts';
-import type { MetricSpec } from '../metrics/registry.ts';
+import { isValidMetric, listMetrics, resolveMetric, type MetricSpec } from '../metrics/names.ts';
 import type { Generator } from '../nets/index.ts';
 import { parsePlan, planExperiment, planProblems, type Plan } from '../plan/index.ts';
 import { latestCheckpoint, listCheckpoints, readCheckpoint } from '../train/run/index.ts';
@@ -39,17 +40,6 @@ const WHERE = 'sg3 metrics';
 /** runtime.backend's values from the schema (backend/'s BACKEND_NAMES is the same list, but importing it loads tfjs). */
 const BACKEND_NAMES = schemaAt(['runtime', 'backend'])!.enum as BackendName[];
 
-/**
- * The names --help lists: metrics/registry.ts's listMetrics(), restated here because importing the
- * registry loads tfjs. test/cli/program.test.ts keeps the two equal; names are checked against the registry.
- */
-const HELP_METRIC_NAMES = [
-  'fid50k_full', 'kid50k_full', 'eqt50k_int', 'eqt50k_frac', 'eqr50k', 'swd16k',
-  'fid_full@N', 'kid_full@N', 'eqt_int@N', 'eqt_frac@N', 'eqr@N', 'swd@N',
-];
-
-type Registry = typeof import('../metrics/registry.ts');
-
 export function registerMetrics(program: Command): void {
   const command = program.command('metrics')
     .description('EQ-T, EQ-T_frac, EQ-R, FID, KID and SWD of a generator (official calc_metrics.py semantics)')
@@ -57,7 +47,7 @@ export function registerMetrics(program: Command): void {
     .option('--weights <file>', 'generator weights (.safetensors: a state_dict, or a checkpoint: G_ema, else G)')
     .option('--run <dir>', 'a run directory: G_ema of its latest (or --checkpoint) checkpoint, with its own config and plan')
     .option('--checkpoint <label>', 'with --run: the checkpoint label (e.g. 000040)')
-    .option('--metrics <list>', `comma-separated metric names (default: the config's metrics.names); valid: ${HELP_METRIC_NAMES.join(', ')}`)
+    .option('--metrics <list>', `comma-separated metric names (default: the config's metrics.names); valid: ${listMetrics().join(', ')}`)
     .option('--num <n>', 'samples per metric (renames it <family>@N; default: the config\'s metrics.num)')
     .option('--seed <s>', 'seed of z, noise, transforms, KID subsets and SWD draws', '0')
     .option('--batch <n>', 'images per generator forward for FID/KID/SWD (EQ uses the official batch of 4)', '16')
@@ -86,14 +76,14 @@ function positiveInt(flag: string, v: string, min: number): number {
 }
 
 /** An unknown name lists the valid ones (exit 2), prefixed like every verb's usage errors. */
-function checkNames(registry: Registry, names: string[], source: string): void {
-  const unknown = names.find((n) => !registry.isValidMetric(n));
-  if (unknown !== undefined) throw new UsageError(`${WHERE}: ${source}: unknown metric "${unknown}" (valid: ${registry.listMetrics().join(', ')})`);
+function checkNames(names: string[], source: string): void {
+  const unknown = names.find((n) => !isValidMetric(n));
+  if (unknown !== undefined) throw new UsageError(`${WHERE}: ${source}: unknown metric "${unknown}" (valid: ${listMetrics().join(', ')})`);
 }
 
 interface Checked { explicit: boolean; names: string[] | null; num: number | null; seed: number; batch: number }
 
-/** Every usage rule but the metric names (they need the registry: checkNames), before any file is read. */
+/** Every usage rule, --metrics names included, before any file is read. */
 export function checkMetricsFlags(flags: MetricsFlags): Checked {
   const bad = (msg: string) => new UsageError(`${WHERE}: ${msg}`);
   if ((flags.config === undefined) === (flags.run === undefined)) throw bad('give exactly one of --config (with --weights) and --run');
@@ -114,6 +104,7 @@ export function checkMetricsFlags(flags: MetricsFlags): Checked {
   if (flags.seed.trim() === '' || !Number.isInteger(seed)) throw bad(`--seed must be an integer (got ${flags.seed})`);
   const num = flags.num === undefined ? null : positiveInt('--num', flags.num, 2);
   const names = flags.metrics === undefined ? null : flags.metrics.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names !== null) checkNames(names, '--metrics');
   return { explicit, names, num, seed, batch: positiveInt('--batch', flags.batch, 1) };
 }
 
@@ -166,10 +157,8 @@ function readZ(file: string, zDim: number): Float32Array {
 
 async function runMetrics(flags: MetricsFlags): Promise<void> {
   const checked = checkMetricsFlags(flags);
-  const registry = await import('../metrics/registry.ts');
-  if (checked.names !== null) checkNames(registry, checked.names, '--metrics');
   const src = flags.run !== undefined ? fromRun(flags) : fromConfig(flags);
-  const specs = checked.explicit ? [] : specsOf(registry, checked, src.config);
+  const specs = checked.explicit ? [] : specsOf(checked, src.config);
   const inceptionPath = specs.some((s) => s.family === 'fid_full' || s.family === 'kid_full') ? resolveInceptionPath(src.config.metrics.inception) : null;
   let explicitInput: { z: Float32Array; transforms: ExplicitTransforms } | null = null;
   if (checked.explicit) {
@@ -210,11 +199,11 @@ async function runMetrics(flags: MetricsFlags): Promise<void> {
  * The metrics to run, names and counts: --metrics or the config's metrics.names; the count from
  * --num, else a name's own @N, else the config's metrics.num (the official count when null).
  */
-function specsOf(registry: Registry, checked: Checked, config: ResolvedConfig): MetricSpec[] {
+function specsOf(checked: Checked, config: ResolvedConfig): MetricSpec[] {
   const names = checked.names ?? config.metrics.names;
-  if (names.length === 0) throw new UsageError(`${WHERE}: no metrics to compute: give --metrics (the config's metrics.names is empty; valid: ${registry.listMetrics().join(', ')})`);
-  if (checked.names === null) checkNames(registry, names, 'metrics.names');
-  return names.map((n) => registry.resolveMetric(n, checked.num ?? (n.includes('@') ? null : config.metrics.num)));
+  if (names.length === 0) throw new UsageError(`${WHERE}: no metrics to compute: give --metrics (the config's metrics.names is empty; valid: ${listMetrics().join(', ')})`);
+  if (checked.names === null) checkNames(names, 'metrics.names');
+  return names.map((n) => resolveMetric(n, checked.num ?? (n.includes('@') ? null : config.metrics.num)));
 }
 
 function printExplicit(results: ExplicitEqResults, json: boolean): void {
