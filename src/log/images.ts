@@ -58,8 +58,5 @@ export function imageGrid(images: ArrayLike<number>, shape: [number, number, num
   return { pixels, width, height, channels: c };
 }
 
-/** The official snapshot grid size for images of W x H: gw = clip(7680 // W, 7, 32), gh = clip(4320 // H, 4, 32). */
-export function snapshotGridSize(width: number, height: number): { gridW: number; gridH: number } {
-  const clip = (v: number, a: number, b: number) => Math.min(Math.max(v, a), b);
-  return { gridW: clip(Math.floor(7680 / width), 7, 32), gridH: clip(Math.floor(4320 / height), 4, 32) };
-}
+/** The official snapshot grid size for W x H images; the planner owns it (train.grid null resolves to it). */
+export { snapshotGridSize } from '../plan/training.ts';

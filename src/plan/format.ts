@@ -80,7 +80,8 @@ function costLines(plan: Plan): string[] {
     'Cost (trainable parameters; forward FLOPs per image)',
     ...table(['network', 'params', 'FLOPs'], rows).map((r) => `  ${r}`),
     `Training: batch ${t.batch} (${t.accumulation_rounds} x ${t.batch_per_step}), phases ${phases}, ` +
-      `G lr ${t.adam.G.lr.toPrecision(4)}, D lr ${t.adam.D.lr.toPrecision(4)}, ema ${num(t.ema_kimg)} kimg, mbstd group ${t.mbstd_group_size}`,
+      `G lr ${t.adam.G.lr.toPrecision(4)}, D lr ${t.adam.D.lr.toPrecision(4)}, ema ${num(t.ema_kimg)} kimg, mbstd group ${t.mbstd_group_size}, ` +
+      `snapshot grid ${t.grid_w}x${t.grid_h}`,
   ];
 }
 

@@ -7,7 +7,7 @@ import { RunError } from '../errors.ts';
 import { planCost } from './cost.ts';
 import { planDiscriminator } from './discriminator.ts';
 import { planMapping, planSynthesis } from './synthesis.ts';
-import { planTraining } from './training.ts';
+import { planTraining, snapshotGridSize } from './training.ts';
 import { PLAN_FORMAT, PLAN_VERSION, type Plan } from './types.ts';
 import { assertPlannable } from './validate.ts';
 
@@ -15,7 +15,7 @@ export type * from './types.ts';
 export { PLAN_FORMAT, PLAN_VERSION } from './types.ts';
 export { planSynthesis, planMapping, planFullyConnected, effectiveMagnitudeEmaBeta } from './synthesis.ts';
 export { planDiscriminator, discriminatorChannels } from './discriminator.ts';
-export { planTraining, planAdam, blurTaps } from './training.ts';
+export { planTraining, planAdam, blurTaps, planGrid, snapshotGridSize } from './training.ts';
 export { planCost } from './cost.ts';
 export { generatorParams, discriminatorParams, numel, type ParamSpec } from './params.ts';
 export { planProblems, assertPlannable } from './validate.ts';
@@ -56,6 +56,21 @@ export function planToJson(plan: Plan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
 }
 
+/**
+ * plan.json files written before train.grid existed lack training.grid_w/grid_h; those runs drew
+ * the official grid capped at 8 per side, so their resumes get that size back (the grid is fixed
+ * for a run and its resumes). New plans always carry the numbers.
+ */
+const PRE_GRID_KEY_CAP = 8;
+
+function fillLegacyGrid(plan: Plan): void {
+  const t = plan.training as Partial<Plan['training']> | undefined;
+  if (typeof t !== 'object' || t === null || (typeof t.grid_w === 'number' && typeof t.grid_h === 'number')) return;
+  const { gridW, gridH } = snapshotGridSize(plan.img_resolution, plan.img_resolution);
+  t.grid_w = Math.min(gridW, PRE_GRID_KEY_CAP);
+  t.grid_h = Math.min(gridH, PRE_GRID_KEY_CAP);
+}
+
 /** Parses a stored Plan; `where` names the source in errors. Checks the format tag and version. */
 export function parsePlan(text: string, where = 'plan'): Plan {
   let value: unknown;
@@ -69,5 +84,6 @@ export function parsePlan(text: string, where = 'plan'): Plan {
     throw new RunError(`${where}: not an sg3 plan (got format ${JSON.stringify(v?.format ?? null)})`);
   }
   if (v.version !== PLAN_VERSION) throw new RunError(`${where}: unsupported plan version (got ${v.version}, expected ${PLAN_VERSION})`);
+  fillLegacyGrid(v as Plan);
   return v as Plan;
 }

@@ -1,7 +1,7 @@
 /**
  * Training plan: the official training_loop.py phase setup (lazy regularisation, Adam correction),
- * the G EMA and the StyleGAN2Loss switches, with every effective number spelled out so that train/
- * never derives one itself.
+ * the G EMA, the StyleGAN2Loss switches and the snapshot image grid, with every effective number
+ * spelled out so that train/ never derives one itself.
  */
 import type { AdamConfig, ResolvedConfig } from '../config/types.ts';
 import { effectiveMagnitudeEmaBeta } from './synthesis.ts';
@@ -51,6 +51,23 @@ export function blurTaps(sigma: number): number {
 }
 
 /**
+ * The official snapshot grid size for images of W x H (training_loop.setup_snapshot_image_grid):
+ * gw = clip(7680 // W, 7, 32) columns by gh = clip(4320 // H, 4, 32) rows, i.e. about a 7680x4320
+ * image, at least 7x4 and at most 32x32 images.
+ */
+export function snapshotGridSize(width: number, height: number): { gridW: number; gridH: number } {
+  const clip = (v: number, a: number, b: number) => Math.min(Math.max(v, a), b);
+  return { gridW: clip(Math.floor(7680 / width), 7, 32), gridH: clip(Math.floor(4320 / height), 4, 32) };
+}
+
+/** train.grid [gw, gh] as given, or the official size for the (square) resolution when null. */
+export function planGrid(cfg: ResolvedConfig): { grid_w: number; grid_h: number } {
+  if (cfg.train.grid !== null) return { grid_w: cfg.train.grid[0], grid_h: cfg.train.grid[1] };
+  const { gridW, gridH } = snapshotGridSize(cfg.data.resolution, cfg.data.resolution);
+  return { grid_w: gridW, grid_h: gridH };
+}
+
+/**
  * Plans training:
  * 1. batch_per_step (official batch_gpu) defaults to batch; accumulation rounds = batch / batch_per_step.
  * 2. phases and the Adam settings after the lazy-regularisation correction.
@@ -58,6 +75,7 @@ export function blurTaps(sigma: number): number {
  *    (during it ema_nimg = min(ema_nimg, cur_nimg * ema_rampup)).
  * 4. D blur: sigma fades linearly to 0 over blur_fade_kimg (null = batch * 200 / 32).
  * 5. minibatch-stddev group: min(group_size, batch_per_step) as MinibatchStdLayer does at run time.
+ * 6. snapshot grid gw x gh: train.grid, or the official size for the resolution (planGrid).
  */
 export function planTraining(cfg: ResolvedConfig): TrainingPlan {
   const { train, loss } = cfg;
@@ -89,5 +107,6 @@ export function planTraining(cfg: ResolvedConfig): TrainingPlan {
     magnitude_ema_beta: effectiveMagnitudeEmaBeta(cfg),
     w_avg_beta: cfg.generator.mapping.w_avg_beta,
     mbstd_group_size: Math.min(cfg.discriminator.mbstd_group_size, batchPerStep),
+    ...planGrid(cfg),
   };
 }

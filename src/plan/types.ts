@@ -236,6 +236,8 @@ export interface TrainingPlan {
   magnitude_ema_beta: number;   // effective decay of every synthesis magnitude_ema
   w_avg_beta: number;
   mbstd_group_size: number;     // effective: min(group_size, batch_per_step)
+  grid_w: number;               // snapshot grid columns gw (config null = official clip(7680 // W, 7, 32))
+  grid_h: number;               // snapshot grid rows gh (config null = official clip(4320 // H, 4, 32))
 }
 
 // ---- cost --------------------------------------------------------------------------------------

@@ -9,6 +9,6 @@ export { Adam, sanitizeGradient, type AdamState } from './adam.ts';
 export { blurSigmaAt, emaBetaAt, phaseRuns, crossedInterval, isDone, snapshotLabel, trainingForResumeFrom } from './schedule.ts';
 export { TRAIN_STATE_FORMAT, type TrainState } from './state.ts';
 export { NonFiniteLossError } from './step.ts';
-export { GRID_MAX, renderGrid } from './snapshots.ts';
+export { renderGrid } from './snapshots.ts';
 export { Rng, type RngState } from '../io/rng.ts';
 export type { TrainContext, TrainEntry } from './run/types.ts';

@@ -34,7 +34,10 @@ for (const file of files) {
     for (const profile of profiles) {
       const p = planExperiment(loadConfig(path, { profile }));
       t.is(p.synthesis.layers[p.synthesis.layers.length - 1]!.out_size[0], p.img_resolution, `${file} --profile ${profile}`);
+      t.deepEqual([p.training.grid_w, p.training.grid_h], [8, 8], `${file} --profile ${profile}: the profile's train.grid`);
     }
+    // Paper settings (FFHQ-U 256): train.grid null, the official 30x16.
+    t.deepEqual([plan.img_resolution, plan.training.grid_w, plan.training.grid_h], [256, 30, 16], file);
   });
 }
 

@@ -34,6 +34,20 @@ test('parsePlan rejects non-JSON, foreign JSON and other versions', (t) => {
   t.throws(() => parsePlan('{"format":"sg3-plan","version":9}', 'x.json'), { instanceOf: RunError, message: 'x.json: unsupported plan version (got 9, expected 1)' });
 });
 
+test('parsePlan: a plan.json from before train.grid (no grid_w/grid_h) gets the grid those runs drew, min(official, 8) per side', (t) => {
+  const legacy = (res: number) => {
+    const plan = JSON.parse(planToJson(planExperiment(makeConfig(res)))) as { training: Record<string, unknown> };
+    delete plan.training.grid_w;
+    delete plan.training.grid_h;
+    const p = parsePlan(JSON.stringify(plan), 'old/plan.json').training;
+    return [p.grid_w, p.grid_h];
+  };
+  t.deepEqual(legacy(32), [8, 8]);
+  t.deepEqual(legacy(1024), [7, 4]);
+  const current = planExperiment(makeConfig(32, { train: { grid: [4, 2] } }));
+  t.deepEqual(parsePlan(planToJson(current)).training, current.training, 'a plan with the numbers keeps them');
+});
+
 const invalid: [string, DeepPartial<ResolvedConfig>, string][] = [
   ['skips on the flexible schedule', { generator: { skips: true, schedule: { margin_size: 0 } } },
     'generator.skips: the skip architecture needs generator.schedule.kind rigid (got flexible)'],

@@ -1,8 +1,10 @@
 /**
  * Training plan: lazy-regularisation phases and the Adam correction of training_loop.py, the
- * effective EMA / blur / magnitude-EMA numbers of train.py, accumulation and mbstd groups.
+ * effective EMA / blur / magnitude-EMA numbers of train.py, accumulation and mbstd groups, and the
+ * snapshot grid (train.grid or the official size).
  */
 import test from 'ava';
+import { formatPlan, planExperiment } from '../../src/plan/index.ts';
 import { planTraining } from '../../src/plan/training.ts';
 import { configA, configR, makeConfig } from './_configs.ts';
 
@@ -66,4 +68,20 @@ test('batch=32 batch_per_step=8: 4 accumulation rounds; mbstd group = min(group,
   const small = planTraining(makeConfig(64, { train: { batch: 4, batch_per_step: 2 } }));
   t.is(small.mbstd_group_size, 2);
   t.is(planTraining(makeConfig(64)).batch_per_step, 32);
+});
+
+test('snapshot grid, train.grid null: the official clip(7680 // W, 7, 32) x clip(4320 // H, 4, 32)', (t) => {
+  const grid = (res: number) => { const p = planTraining(makeConfig(res)); return [p.grid_w, p.grid_h]; };
+  t.deepEqual(grid(32), [32, 32]);     // 240 // 1 -> clipped to 32 both ways: 1024 images
+  t.deepEqual(grid(256), [30, 16]);    // 7680 // 256 = 30, 4320 // 256 = 16
+  t.deepEqual(grid(512), [15, 8]);
+  t.deepEqual(grid(1024), [7, 4]);     // the lower clip bounds
+});
+
+test('snapshot grid, train.grid [4, 2]: used as given (columns, rows), whatever the resolution; sg3 plan prints it', (t) => {
+  const cfg = makeConfig(256, { train: { grid: [4, 2] } });
+  const p = planTraining(cfg);
+  t.deepEqual([p.grid_w, p.grid_h], [4, 2]);
+  t.regex(formatPlan(planExperiment(cfg)), /^Training: .*, snapshot grid 4x2$/m);
+  t.regex(formatPlan(planExperiment(makeConfig(256))), /^Training: .*, snapshot grid 30x16$/m);
 });

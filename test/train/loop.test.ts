@@ -54,7 +54,8 @@ test.serial('resume: stopped after 3 steps, resumed, the run ends bit-identical 
   const run = JSON.parse(readFileSync(join(path, 'run.json'), 'utf8')) as { status: string; resumes: { checkpoint: string }[] };
   t.is(run.status, 'done');
   t.deepEqual(run.resumes.map((r) => r.checkpoint), ['000000.012']);
-  t.true(existsSync(join(path, 'fakes000000.040.png')));
+  t.deepEqual(readFileSync(join(path, 'fakes000000.040.png')), readFileSync(join(reference, 'fakes000000.040.png')),
+    'the resumed run renders the same grid latents (plan.json) with the same weights: the same fakes, byte for byte');
 });
 
 test.serial('NaN/Inf: a diverging run stops with one line and a checkpoint of the state before the bad step', async (t) => {
