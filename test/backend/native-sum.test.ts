@@ -1,5 +1,5 @@
 /**
- * The native Sum over contiguous axes (backend/native/reduce.ts) on wasm against the cpu backend:
+ * The native Sum and Mean over contiguous axes (backend/native/reduce.ts) on wasm against the cpu backend:
  * every contiguous run of axes of NHWC-like shapes (with and without keepDims, negative axes, long
  * reductions), and the fallback to wasm's own kernel for scattered axes and int32. Tolerance: the
  * float32 rounding of a sum, 1e-6 relative to the sum of |x| behind each output.
@@ -20,14 +20,14 @@ const CASES: [number[], number | number[], boolean][] = [
   [[64, 32, 3, 3], [2, 3], true],
 ];
 
-async function both(shape: number[], axis: number | number[], keepDims: boolean): Promise<[tf.Tensor, tf.Tensor, number]> {
+async function both(shape: number[], axis: number | number[], keepDims: boolean, op: 'sum' | 'mean' = 'sum'): Promise<[tf.Tensor, tf.Tensor, number]> {
   await initBackend('cpu');
   const x = tf.randomNormal(shape, 0, 1, 'float32', 7);
   const values = x.dataSync();
-  const ref = tf.sum(x, axis, keepDims), bound = tf.sum(tf.abs(x), axis, keepDims);
+  const ref = tf[op](x, axis, keepDims), bound = tf[op](tf.abs(x), axis, keepDims);
   const refData = tf.tensor(ref.dataSync(), ref.shape), scale = tf.max(bound).dataSync()[0]!;
   await initBackend('wasm');
-  const got = tf.sum(tf.tensor(values, shape), axis, keepDims);
+  const got = tf[op](tf.tensor(values, shape), axis, keepDims);
   return [got, refData, scale];
 }
 
@@ -35,6 +35,15 @@ for (const [shape, axis, keepDims] of CASES) {
   test.serial(`shape=[${shape}] axis=${JSON.stringify(axis)} keepDims=${keepDims}: native Sum equals cpu`, async (t) => {
     t.not(planSum(shape, axis), null);
     const [got, ref, scale] = await both(shape, axis, keepDims);
+    t.deepEqual(got.shape, ref.shape);
+    const err = tf.max(tf.abs(tf.sub(got, tf.tensor(ref.dataSync(), ref.shape)))).dataSync()[0]!;
+    t.true(err <= 1e-6 * scale, `${err} > 1e-6 * ${scale}`);
+  });
+}
+
+for (const [shape, axis, keepDims] of CASES) {
+  test.serial(`shape=[${shape}] axis=${JSON.stringify(axis)} keepDims=${keepDims}: native Mean equals cpu`, async (t) => {
+    const [got, ref, scale] = await both(shape, axis, keepDims, 'mean');
     t.deepEqual(got.shape, ref.shape);
     const err = tf.max(tf.abs(tf.sub(got, tf.tensor(ref.dataSync(), ref.shape)))).dataSync()[0]!;
     t.true(err <= 1e-6 * scale, `${err} > 1e-6 * ${scale}`);

@@ -1,5 +1,5 @@
 /**
- * A native `Sum` for the wasm backend (native/reduce.cc). Over a contiguous range of axes of a
+ * A native `Sum` and `Mean` for the wasm backend (native/reduce.cc). Over a contiguous range of axes of a
  * float32 tensor (the bias and per-channel gradients of NHWC activations: axes [0, 1, 2] or [1, 2]),
  * x is read once as [A, B, C] -> [A, C]; wasm's own kernel first transposes the reduced axes to the
  * end (a full copy, ~10 ms for [4, 54, 54, 128]). Anything else (other dtypes, scattered axes, empty
@@ -27,18 +27,18 @@ export function planSum(shape: number[], axis: number | number[] | undefined): {
   return { A, B, C, kept: shape.filter((_, i) => i < first || i > last) };
 }
 
-let original: tf.KernelConfig | null = null;
-let ours: tf.KernelFunc | null = null;
+type Reduction = 'Sum' | 'Mean';
+const originals = new Map<Reduction, tf.KernelConfig | null>();
+const ours = new Map<Reduction, tf.KernelFunc>();
 
-export function registerNativeSum(addon: NativeAddon): void {
-  const current = tf.getKernel('Sum', 'wasm');
-  if (current && current.kernelFunc === ours) return;
-  original = current ? { ...current } : null;
-  ours = (args) => {
+/** Sum, or Mean as the native sum divided by the count (wasm's Mean adds up in float32, ~9x slower). */
+function reduction(name: Reduction, addon: NativeAddon): tf.KernelFunc {
+  return (args) => {
     const x = args.inputs.x!, attrs = args.attrs as { axis?: number | number[]; keepDims?: boolean };
     const plan = x.dtype === 'float32' ? planSum(x.shape, attrs.axis) : null;
     if (!plan) {
-      if (!original) throw new Error(`Sum: no native plan and no wasm kernel to fall back to (got shape [${x.shape}], axis ${JSON.stringify(attrs.axis)})`);
+      const original = originals.get(name);
+      if (!original) throw new Error(`${name}: no native plan and no wasm kernel to fall back to (got shape [${x.shape}], axis ${JSON.stringify(attrs.axis)})`);
       return original.kernelFunc(args);
     }
     const backend = args.backend as unknown as WasmBackendLike;
@@ -46,11 +46,23 @@ export function registerNativeSum(addon: NativeAddon): void {
     const out = backend.makeOutput(shape, 'float32');
     const heap = backend.wasm.HEAPU8.buffer;
     const view = (t: tf.TensorInfo, n: number) => new Float32Array(heap, backend.dataIdMap.get(t.dataId)!.memoryOffset, n);
-    addon.sumAxes(view(x, plan.A * plan.B * plan.C), plan.A, plan.B, plan.C, view(out, plan.A * plan.C));
+    const y = view(out, plan.A * plan.C);
+    addon.sumAxes(view(x, plan.A * plan.B * plan.C), plan.A, plan.B, plan.C, y);
+    if (name === 'Mean') for (let i = 0; i < y.length; i++) y[i] = y[i]! / plan.B;  // float32 / int, rounded once
     return out;
   };
-  if (current) tf.unregisterKernel('Sum', 'wasm');
-  tf.registerKernel({ kernelName: 'Sum', backendName: 'wasm', kernelFunc: ours, setupFunc: current?.setupFunc });
+}
+
+export function registerNativeSum(addon: NativeAddon): void {
+  for (const name of ['Sum', 'Mean'] as const) {
+    const current = tf.getKernel(name, 'wasm');
+    if (current && current.kernelFunc === ours.get(name)) continue;
+    originals.set(name, current ? { ...current } : null);
+    const fn = reduction(name, addon);
+    ours.set(name, fn);
+    if (current) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn, setupFunc: current?.setupFunc });
+  }
 }
 
 function isReduced(shape: number[], axis: number | number[] | undefined, i: number): boolean {
@@ -59,9 +71,12 @@ function isReduced(shape: number[], axis: number | number[] | undefined, i: numb
 }
 
 export function unregisterNativeSum(): void {
-  const current = tf.getKernel('Sum', 'wasm');
-  if (!current || current.kernelFunc !== ours) return;
-  tf.unregisterKernel('Sum', 'wasm');
-  if (original) tf.registerKernel(original);
-  original = null;
+  for (const name of ['Sum', 'Mean'] as const) {
+    const current = tf.getKernel(name, 'wasm');
+    if (!current || current.kernelFunc !== ours.get(name)) continue;
+    tf.unregisterKernel(name, 'wasm');
+    const original = originals.get(name);
+    if (original) tf.registerKernel(original);
+    originals.delete(name);
+  }
 }
