@@ -6,9 +6,9 @@
 // C = A^T B is the reduction GEMM of filter gradients: rows of A and B are read in place, the sum
 // runs over their shared leading dimension. A transposed B is first transposed to row-major in
 // cache-sized tiles (both drivers then read it in place or pack it). Products of at most 8 rows (a
-// fully connected layer on a small batch) skip the GEMM machinery: row updates or dot products.
+// fully connected layer on a small batch) skip the GEMM machinery with the same arithmetic.
 #include <algorithm>
-#include <cstring>
+#include <cmath>
 #include <vector>
 
 #include "sg3native.h"
@@ -26,58 +26,42 @@ void transpose_into(const float* b, int N, int K, std::vector<float>& out) {
         for (int k = k0; k < std::min(K, k0 + T); ++k) out[size_t(k) * N + j] = b[size_t(j) * K + k];
 }
 
-typedef float vf __attribute__((vector_size(64)));
-constexpr int VL = 16;
-inline vf load(const float* p) { vf v; std::memcpy(&v, p, sizeof v); return v; }
-inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
-
-// Few rows (a fully connected layer on a small batch: M = batch): the GEMM's packing of B would cost
-// more than the product. C[m, j] for columns [j0, j1), m < M <= kSmallM, B read once.
+// Few rows (a fully connected layer on a small batch: M = batch): the GEMM's packing and 8-row
+// tiles would cost more than the product. C[m, j0:j1) for m < M <= kSmallM, B read once, with the
+// GEMM's arithmetic exactly (igemm: k in the same blocks, an FMA chain per block from zero, block
+// sums added to the running total), so results do not depend on which path a shape takes.
 constexpr int kSmallM = 8;
-constexpr int kCols = 64;  // columns per task: the M accumulators of a task stay in registers/L1
+constexpr int kCols = 64;   // columns per task: the M accumulators of a task stay in L1
+constexpr int kBlockK = 256;  // gemm.cc's KC: its split of a long reduction
 
-// op(B) = B [K, N]: C[m, j0:j1] = sum_k A[m, k] * B[k, j0:j1].
-void small_m_rows(const MatMulGeom& g, const float* a, const float* b, float* c, int j0, int j1) {
-  float acc[kSmallM][kCols] = {};
+void small_m_rows(int M, int N, int K, const float* a, const float* b, float* c, int j0, int j1) {
+  float total[kSmallM][kCols], part[kSmallM][kCols];
   const int n = j1 - j0;
-  for (int k = 0; k < g.K; ++k) {
-    const float* bk = b + size_t(k) * g.N + j0;
-    for (int m = 0; m < g.M; ++m) {
-      const float am = a[size_t(m) * g.K + k];
-      for (int j = 0; j < n; ++j) acc[m][j] += am * bk[j];
+  const int pieces = K >= kBlockK ? (K + kBlockK - 1) / kBlockK : 1, len = (K + pieces - 1) / pieces;
+  for (int k0 = 0; k0 < K; k0 += len) {
+    for (int m = 0; m < M; ++m) std::fill(part[m], part[m] + n, 0.0f);
+    for (int k = k0; k < std::min(K, k0 + len); ++k) {
+      const float* bk = b + size_t(k) * N + j0;
+      for (int m = 0; m < M; ++m) {
+        const float am = a[size_t(m) * K + k];
+        for (int j = 0; j < n; ++j) part[m][j] = std::fma(am, bk[j], part[m][j]);
+      }
     }
+    for (int m = 0; m < M; ++m)
+      for (int j = 0; j < n; ++j) total[m][j] = k0 == 0 ? part[m][j] : part[m][j] + total[m][j];
   }
-  for (int m = 0; m < g.M; ++m) std::copy(acc[m], acc[m] + n, c + size_t(m) * g.N + j0);
-}
-
-// op(B) = B^T, B stored [N, K]: C[m, j] = dot(A[m, :], B[j, :]) for j in [j0, j1).
-void small_m_dots(const MatMulGeom& g, const float* a, const float* b, float* c, int j0, int j1) {
-  for (int j = j0; j < j1; ++j) {
-    const float* bj = b + size_t(j) * g.K;
-    vf acc[kSmallM] = {};
-    int k = 0;
-    for (; k + VL <= g.K; k += VL) {
-      const vf bv = load(bj + k);
-      for (int m = 0; m < g.M; ++m) acc[m] += load(a + size_t(m) * g.K + k) * bv;
-    }
-    for (int m = 0; m < g.M; ++m) {
-      float sum = 0.0f;
-      for (int l = 0; l < VL; ++l) sum += acc[m][l];
-      for (int kk = k; kk < g.K; ++kk) sum += a[size_t(m) * g.K + kk] * bj[kk];
-      c[size_t(m) * g.N + j] = sum;
-    }
-  }
+  for (int m = 0; m < M; ++m) std::copy(total[m], total[m] + n, c + size_t(m) * N + j0);
 }
 
 void small_m(const MatMulGeom& g, const float* a, const float* b, float* c) {
   const size_t a_step = size_t(g.M) * g.K, b_step = size_t(g.K) * g.N, c_step = size_t(g.M) * g.N;
+  std::vector<std::vector<float>> bt(g.trans_b ? g.b_batch : 0);  // B^T stored [N, K]: row-major [K, N] first
+  for (size_t i = 0; i < bt.size(); ++i) transpose_into(b + b_step * i, g.N, g.K, bt[i]);
   const int chunks = (g.N + kCols - 1) / kCols;
   parallel_for(g.batch * chunks, [&](int t, int) {
     const int i = t / chunks, j0 = (t % chunks) * kCols, j1 = std::min(g.N, j0 + kCols);
-    const float* ai = a + a_step * g.a_index[i];
-    const float* bi = b + b_step * g.b_index[i];
-    if (g.trans_b) small_m_dots(g, ai, bi, c + c_step * i, j0, j1);
-    else small_m_rows(g, ai, bi, c + c_step * i, j0, j1);
+    const float* bi = g.trans_b ? bt[g.b_index[i]].data() : b + b_step * g.b_index[i];
+    small_m_rows(g.M, g.N, g.K, a + a_step * g.a_index[i], bi, c + c_step * i, j0, j1);
   }, double(g.batch) * g.M * g.N * g.K);
 }
 

@@ -8,7 +8,7 @@
  */
 import test from 'ava';
 import { tf, initBackend } from '../../src/backend/index.ts';
-import { nativeMatMulCalls, planMatMul } from '../../src/backend/native/index.ts';
+import { loadAddon, nativeMatMulCalls, planMatMul } from '../../src/backend/native/index.ts';
 import { Rng } from '../../src/io/rng.ts';
 
 type Case = [number[], number[], boolean, boolean];
@@ -105,5 +105,19 @@ test.serial('gradients through every transpose combination match the float64 pro
   for (const [got, want] of [[dA!, wantA], [dB!, wantB]] as const) {
     const g = got.dataSync();
     for (let i = 0; i < g.length; i++) t.true(Math.abs(g[i]! - want.c[i]!) <= 1e-6 * want.bound[i]! + 1e-12, `element ${i}: ${g[i]} vs ${want.c[i]}`);
+  }
+});
+
+test.serial('products of at most 8 rows take their own path with the GEMM\'s arithmetic: bit-identical to the addon\'s GEMM', (t) => {
+  const { addon } = loadAddon();
+  for (const [M, K, N] of [[1, 100, 37], [4, 512, 256], [8, 600, 70], [3, 2048, 128]] as const) {
+    for (const transposeB of [false, true]) {
+      const a = data([M, K], 11), b = data(transposeB ? [N, K] : [K, N], 12);
+      const bRowMajor = transposeB ? Float32Array.from({ length: K * N }, (_, i) => b[(i % N) * K + Math.floor(i / N)]!) : b;
+      const want = new Float32Array(M * N);
+      addon.gemm(a, bRowMajor, want, M, N, K);
+      const got = tf.matMul(tf.tensor(a, [M, K]), tf.tensor(b, transposeB ? [N, K] : [K, N]), false, transposeB).dataSync();
+      t.deepEqual(new Uint32Array(Float32Array.from(got).buffer), new Uint32Array(want.buffer), `M=${M} K=${K} N=${N} transposeB=${transposeB}`);
+    }
   }
 });
