@@ -16,14 +16,11 @@
 namespace sg3 {
 namespace {
 
-// B[i] as row-major [K, N] (a transposed B is stored [N, K]).
+// B[i] as row-major [K, N] (a transposed B is stored [N, K]): the tiled, threaded transpose.cc.
 void transpose_into(const float* b, int N, int K, std::vector<float>& out) {
   out.resize(size_t(K) * N);
-  constexpr int T = 32;  // tiles keep both sides in cache
-  for (int j0 = 0; j0 < N; j0 += T)
-    for (int k0 = 0; k0 < K; k0 += T)
-      for (int j = j0; j < std::min(N, j0 + T); ++j)
-        for (int k = k0; k < std::min(K, k0 + T); ++k) out[size_t(k) * N + j] = b[size_t(j) * K + k];
+  const int shape[2] = {N, K}, perm[2] = {1, 0};
+  transpose(reinterpret_cast<const uint32_t*>(b), reinterpret_cast<uint32_t*>(out.data()), 2, shape, perm);
 }
 
 // Few rows (a fully connected layer on a small batch: M = batch): the GEMM's packing and 8-row
