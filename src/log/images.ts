@@ -57,6 +57,3 @@ export function imageGrid(images: ArrayLike<number>, shape: [number, number, num
   }
   return { pixels, width, height, channels: c };
 }
-
-/** The official snapshot grid size for W x H images; the planner owns it (train.grid null resolves to it). */
-export { snapshotGridSize } from '../plan/training.ts';

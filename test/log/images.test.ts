@@ -1,7 +1,7 @@
 import test from 'ava';
 import { PNG } from 'pngjs';
 import { encodePng } from '../../src/log/png.ts';
-import { imageGrid, snapshotGridSize } from '../../src/log/images.ts';
+import { imageGrid } from '../../src/log/images.ts';
 
 for (const channels of [1, 2, 3, 4]) {
   test(`encodePng channels=${channels}: decodes to the same pixels and color type`, (t) => {
@@ -65,10 +65,4 @@ test('imageGrid with fewer images than cells leaves the rest black; too many thr
   t.deepEqual([...grid.pixels], [255, 255, 255, 0]);
   t.throws(() => imageGrid(new Float32Array(5), [5, 1, 1, 1], { gridW: 2, gridH: 2 }), { message: /cannot hold 5 images/ });
   t.throws(() => imageGrid(new Float32Array(5), [2, 1, 1, 1]), { message: 'imageGrid: shape [2, 1, 1, 1] needs 2 values (got 5)' });
-});
-
-test('snapshotGridSize follows training_loop: clip(7680 // W, 7, 32) x clip(4320 // H, 4, 32)', (t) => {
-  t.deepEqual(snapshotGridSize(1024, 1024), { gridW: 7, gridH: 4 });
-  t.deepEqual(snapshotGridSize(256, 256), { gridW: 30, gridH: 16 });
-  t.deepEqual(snapshotGridSize(32, 32), { gridW: 32, gridH: 32 });
 });

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { formatPlan, planExperiment } from '../../src/plan/index.ts';
-import { planTraining } from '../../src/plan/training.ts';
+import { planTraining, snapshotGridSize } from '../../src/plan/training.ts';
 import { configA, configR, makeConfig } from './_configs.ts';
 
 test('cfg=T batch=32: Gboth without path length, Dmain + Dreg every 16 with c = 16/17', (t) => {
@@ -84,4 +84,10 @@ test('snapshot grid, train.grid [4, 2]: used as given (columns, rows), whatever 
   t.deepEqual([p.grid_w, p.grid_h], [4, 2]);
   t.regex(formatPlan(planExperiment(cfg)), /^Training: .*, snapshot grid 4x2$/m);
   t.regex(formatPlan(planExperiment(makeConfig(256))), /^Training: .*, snapshot grid 30x16$/m);
+});
+
+test('snapshotGridSize follows training_loop: clip(7680 // W, 7, 32) x clip(4320 // H, 4, 32)', (t) => {
+  t.deepEqual(snapshotGridSize(1024, 1024), { gridW: 7, gridH: 4 });
+  t.deepEqual(snapshotGridSize(256, 256), { gridW: 30, gridH: 16 });
+  t.deepEqual(snapshotGridSize(32, 32), { gridW: 32, gridH: 32 });
 });
