@@ -10,36 +10,25 @@
  */
 import { tf } from '../tf.ts';
 import type { NativeAddon } from './addon.ts';
-
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
+import { heapView, registerNewWasmKernel, unregisterNewWasmKernel, type WasmBackendLike } from './wasm-kernel.ts';
 
 const KERNEL = 'Sg3AdamStep';
 let nativeCalls = 0;
 
 export function registerNativeAdam(addon: NativeAddon): void {
-  if (tf.getKernel(KERNEL, 'wasm')) tf.unregisterKernel(KERNEL, 'wasm');
-  tf.registerKernel({
-    kernelName: KERNEL, backendName: 'wasm',
-    kernelFunc: ({ inputs, backend: b, attrs }) => {
-      const backend = b as unknown as WasmBackendLike, { p, g, m, v } = inputs as Record<'p' | 'g' | 'm' | 'v', tf.TensorInfo>;
-      const n = p.shape.reduce((x, y) => x * y, 1);
-      const outs = [backend.makeOutput(p.shape, 'float32'), backend.makeOutput(p.shape, 'float32'), backend.makeOutput(p.shape, 'float32')];
-      const heap = backend.wasm.HEAPU8.buffer;  // after makeOutput: it may grow the heap
-      const view = (t: tf.TensorInfo) => new Float32Array(heap, backend.dataIdMap.get(t.dataId)!.memoryOffset, n);
-      addon.adamStep(view(p), view(g), view(m), view(v), view(outs[0]!), view(outs[1]!), view(outs[2]!),
-        Float32Array.from((attrs as unknown as { scalars: number[] }).scalars));
-      nativeCalls++;
-      return outs;
-    },
+  registerNewWasmKernel(KERNEL, ({ inputs, backend: b, attrs }) => {
+    const backend = b as unknown as WasmBackendLike, { p, g, m, v } = inputs as Record<'p' | 'g' | 'm' | 'v', tf.TensorInfo>;
+    const outs = [backend.makeOutput(p.shape, 'float32'), backend.makeOutput(p.shape, 'float32'), backend.makeOutput(p.shape, 'float32')];
+    const [pOut, mOut, vOut] = outs.map((t) => heapView(backend, t));
+    addon.adamStep(heapView(backend, p), heapView(backend, g), heapView(backend, m), heapView(backend, v), pOut!, mOut!, vOut!,
+      Float32Array.from((attrs as unknown as { scalars: number[] }).scalars));
+    nativeCalls++;
+    return outs;
   });
 }
 
 export function unregisterNativeAdam(): void {
-  if (tf.getKernel(KERNEL, 'wasm')) tf.unregisterKernel(KERNEL, 'wasm');
+  unregisterNewWasmKernel(KERNEL);
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import { tf } from '../tf.ts';
 import type { NativeAddon } from './addon.ts';
+import { heapView, registerNewWasmKernel, unregisterNewWasmKernel, type WasmBackendLike } from './wasm-kernel.ts';
 import { planFlreluTables, type FlreluTables } from './flrelu-plan.ts';
 
 export const FLRELU_KERNEL_NAMES = ['Sg3FilteredLrelu', 'Sg3FilteredLreluGrad', 'Sg3FilteredLreluMasked'] as const;
@@ -26,20 +27,6 @@ export interface NativeFlreluOptions {
 
 interface Attrs { tables: FlreluTables; gain: number; slope: number; clamp: number; saveCodes: boolean }
 
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
-}
-
-function view<T extends Float32Array | Int32Array>(backend: WasmBackendLike, t: tf.TensorInfo, Type: new (b: ArrayBufferLike, o: number, n: number) => T, n: number): T {
-  const offset = backend.dataIdMap.get(t.dataId)?.memoryOffset;
-  if (offset == null) throw new Error(`filteredLrelu (native): tensor [${t.shape}] has no wasm memory`);
-  return new Type(backend.wasm.HEAPU8.buffer, offset, n);
-}
-
-const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
 function kernels(addon: NativeAddon): Record<(typeof FLRELU_KERNEL_NAMES)[number], tf.KernelFunc> {
   const args = (a: Attrs) => [a.tables.itab, a.tables.ftab, a.gain, a.slope, a.clamp] as const;
   return {
@@ -47,23 +34,21 @@ function kernels(addon: NativeAddon): Record<(typeof FLRELU_KERNEL_NAMES)[number
       const backend = b as unknown as WasmBackendLike, a = attrs as unknown as Attrs, { x, b: bias } = inputs;
       const y = backend.makeOutput(a.tables.outShape, 'float32');
       const codes = a.saveCodes ? backend.makeOutput([a.tables.codes], 'int32') : null;
-      addon.flreluForward(view(backend, x!, Float32Array, numel(x!.shape)), bias ? view(backend, bias, Float32Array, numel(bias.shape)) : null, ...args(a),
-        view(backend, y, Float32Array, numel(y.shape)), codes ? view(backend, codes, Int32Array, a.tables.codes) : null, false);
+      addon.flreluForward(heapView(backend, x!), bias ? heapView(backend, bias) : null, ...args(a),
+        heapView(backend, y), codes ? heapView(backend, codes, a.tables.codes, 'int32') : null, false);
       return codes ? [y, codes] : y;
     },
     Sg3FilteredLreluMasked: ({ inputs, backend: b, attrs }) => {
       const backend = b as unknown as WasmBackendLike, a = attrs as unknown as Attrs, { x, codes } = inputs;
       const y = backend.makeOutput(a.tables.outShape, 'float32');
-      addon.flreluForward(view(backend, x!, Float32Array, numel(x!.shape)), null, ...args(a), view(backend, y, Float32Array, numel(y.shape)),
-        view(backend, codes!, Int32Array, a.tables.codes), true);
+      addon.flreluForward(heapView(backend, x!), null, ...args(a), heapView(backend, y), heapView(backend, codes!, a.tables.codes, 'int32'), true);
       return y;
     },
     Sg3FilteredLreluGrad: ({ inputs, backend: b, attrs }) => {
       const backend = b as unknown as WasmBackendLike, a = attrs as unknown as Attrs, { dy, codes } = inputs;
       const [N, , , C] = a.tables.outShape, [, H, W] = a.tables.itab;
       const dx = backend.makeOutput([N, H!, W!, C], 'float32');
-      addon.flreluBackward(view(backend, dy!, Float32Array, numel(dy!.shape)), view(backend, codes!, Int32Array, a.tables.codes), ...args(a),
-        view(backend, dx, Float32Array, numel(dx.shape)));
+      addon.flreluBackward(heapView(backend, dy!), heapView(backend, codes!, a.tables.codes, 'int32'), ...args(a), heapView(backend, dx));
       return dx;
     },
   };
@@ -74,10 +59,7 @@ let gradientsRegistered = false;
 /** Registers the three kernels for 'wasm' (and, once, the gradients of Grad and Masked). */
 export function registerFlreluKernels(addon: NativeAddon): void {
   const k = kernels(addon);
-  for (const name of FLRELU_KERNEL_NAMES) {
-    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: k[name] });
-  }
+  for (const name of FLRELU_KERNEL_NAMES) registerNewWasmKernel(name, k[name]);
   if (gradientsRegistered) return;
   gradientsRegistered = true;
   const run = (name: string, inputs: tf.NamedTensorMap, attrs: unknown) => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
@@ -92,7 +74,7 @@ export function registerFlreluKernels(addon: NativeAddon): void {
 }
 
 export function unregisterFlreluKernels(): void {
-  for (const name of FLRELU_KERNEL_NAMES) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  for (const name of FLRELU_KERNEL_NAMES) unregisterNewWasmKernel(name);
 }
 
 /** Filter taps by tensor id (filters are constants: a network keeps its filter tensors unchanged). */

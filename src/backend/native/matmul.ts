@@ -9,12 +9,7 @@
  */
 import { tf } from '../tf.ts';
 import type { NativeAddon } from './addon.ts';
-
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
+import { heapView, isNativeKernel, numel, replaceWasmKernel, restoreWasmKernel, type WasmBackendLike } from './wasm-kernel.ts';
 
 export interface MatMulPlan {
   // [batch, a_batch, b_batch, M, N, K, trans_a, trans_b, a_index[batch], b_index[batch]]
@@ -23,7 +18,7 @@ export interface MatMulPlan {
   outShape: number[];
 }
 
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+const size = numel;
 
 /** Flat index into `dims` (right-aligned against `outer`, size-1 dims broadcast) of every flat index of `outer`. */
 function broadcastIndex(dims: readonly number[], outer: readonly number[]): number[] {
@@ -65,41 +60,27 @@ export function planMatMul(aShape: readonly number[], bShape: readonly number[],
   return { geometry, outShape: [...outer, M, N] };
 }
 
-let original: tf.KernelConfig | null = null;
-let ours: tf.KernelFunc | null = null;
 let calls = { native: 0, fallback: 0 };
 
 export function registerNativeMatMul(addon: NativeAddon): void {
-  const current = tf.getKernel('BatchMatMul', 'wasm');
-  if (current && current.kernelFunc === ours) return;
-  original = current ? { ...current } : null;
-  ours = (args) => {
+  replaceWasmKernel('BatchMatMul', (fallback) => (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
     const plan = a.dtype === 'float32' && b.dtype === 'float32' ? planMatMul(a.shape, b.shape, !!attrs.transposeA, !!attrs.transposeB) : null;
     if (!plan) {
-      if (!original) throw new Error(`BatchMatMul: no native plan and no wasm kernel to fall back to (got shapes [${a.shape}] and [${b.shape}])`);
       calls.fallback++;
-      return original.kernelFunc(args);
+      return fallback(args);
     }
     const backend = args.backend as unknown as WasmBackendLike;
     const out = backend.makeOutput(plan.outShape, 'float32');
-    const heap = backend.wasm.HEAPU8.buffer;  // after makeOutput: it may grow the heap
-    const view = (t: tf.TensorInfo) => new Float32Array(heap, backend.dataIdMap.get(t.dataId)!.memoryOffset, size(t.shape));
-    addon.batchMatMul(view(a), view(b), view(out), plan.geometry);
+    addon.batchMatMul(heapView(backend, a), heapView(backend, b), heapView(backend, out), plan.geometry);
     calls.native++;
     return out;
-  };
-  if (current) tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: ours, setupFunc: current?.setupFunc });
+  });
 }
 
 export function unregisterNativeMatMul(): void {
-  const current = tf.getKernel('BatchMatMul', 'wasm');
-  if (!current || current.kernelFunc !== ours) return;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  if (original) tf.registerKernel(original);
-  original = null;
+  restoreWasmKernel('BatchMatMul');
 }
 
 /** Native and fallback calls since start (tests check which path ran). */
@@ -112,5 +93,5 @@ export function nativeMatMulCalls(): { native: number; fallback: number } {
  * without the native kernel (ops choose a batched product over a conv only where it is fast).
  */
 export function batchMatMulIsFast(): boolean {
-  return tf.getBackend() !== 'wasm' || (ours != null && tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc === ours);
+  return tf.getBackend() !== 'wasm' || isNativeKernel('BatchMatMul');
 }

@@ -5,14 +5,8 @@
  * end (a full copy, ~10 ms for [4, 54, 54, 128]). Anything else (other dtypes, scattered axes, empty
  * tensors) runs the kernel registered before, kept with its setupFunc.
  */
-import { tf } from '../tf.ts';
 import type { NativeAddon } from './addon.ts';
-
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
+import { heapView, replaceWasmKernel, restoreWasmKernel, type WasmBackendLike } from './wasm-kernel.ts';
 
 /** [A, B, C] of a reduction over `axis` of `shape`, or null when the axes are not one contiguous run. */
 export function planSum(shape: number[], axis: number | number[] | undefined): { A: number; B: number; C: number; kept: number[] } | null {
@@ -27,41 +21,21 @@ export function planSum(shape: number[], axis: number | number[] | undefined): {
   return { A, B, C, kept: shape.filter((_, i) => i < first || i > last) };
 }
 
-type Reduction = 'Sum' | 'Mean';
-const originals = new Map<Reduction, tf.KernelConfig | null>();
-const ours = new Map<Reduction, tf.KernelFunc>();
-
 /** Sum, or Mean as the native sum divided by the count (wasm's Mean adds up in float32, ~9x slower). */
-function reduction(name: Reduction, addon: NativeAddon): tf.KernelFunc {
-  return (args) => {
-    const x = args.inputs.x!, attrs = args.attrs as { axis?: number | number[]; keepDims?: boolean };
-    const plan = x.dtype === 'float32' ? planSum(x.shape, attrs.axis) : null;
-    if (!plan) {
-      const original = originals.get(name);
-      if (!original) throw new Error(`${name}: no native plan and no wasm kernel to fall back to (got shape [${x.shape}], axis ${JSON.stringify(attrs.axis)})`);
-      return original.kernelFunc(args);
-    }
-    const backend = args.backend as unknown as WasmBackendLike;
-    const shape = attrs.keepDims ? x.shape.map((d, i) => (isReduced(x.shape, attrs.axis, i) ? 1 : d)) : plan.kept;
-    const out = backend.makeOutput(shape, 'float32');
-    const heap = backend.wasm.HEAPU8.buffer;
-    const view = (t: tf.TensorInfo, n: number) => new Float32Array(heap, backend.dataIdMap.get(t.dataId)!.memoryOffset, n);
-    const y = view(out, plan.A * plan.C);
-    addon.sumAxes(view(x, plan.A * plan.B * plan.C), plan.A, plan.B, plan.C, y);
-    if (name === 'Mean') for (let i = 0; i < y.length; i++) y[i] = y[i]! / plan.B;  // float32 / int, rounded once
-    return out;
-  };
-}
-
 export function registerNativeSum(addon: NativeAddon): void {
   for (const name of ['Sum', 'Mean'] as const) {
-    const current = tf.getKernel(name, 'wasm');
-    if (current && current.kernelFunc === ours.get(name)) continue;
-    originals.set(name, current ? { ...current } : null);
-    const fn = reduction(name, addon);
-    ours.set(name, fn);
-    if (current) tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn, setupFunc: current?.setupFunc });
+    replaceWasmKernel(name, (fallback) => (args) => {
+      const x = args.inputs.x!, attrs = args.attrs as { axis?: number | number[]; keepDims?: boolean };
+      const plan = x.dtype === 'float32' ? planSum(x.shape, attrs.axis) : null;
+      if (!plan) return fallback(args);
+      const backend = args.backend as unknown as WasmBackendLike;
+      const shape = attrs.keepDims ? x.shape.map((d, i) => (isReduced(x.shape, attrs.axis, i) ? 1 : d)) : plan.kept;
+      const out = backend.makeOutput(shape, 'float32');
+      const y = heapView(backend, out);
+      addon.sumAxes(heapView(backend, x), plan.A, plan.B, plan.C, y);
+      if (name === 'Mean') for (let i = 0; i < y.length; i++) y[i] = y[i]! / plan.B;  // float32 / int, rounded once
+      return out;
+    });
   }
 }
 
@@ -71,12 +45,6 @@ function isReduced(shape: number[], axis: number | number[] | undefined, i: numb
 }
 
 export function unregisterNativeSum(): void {
-  for (const name of ['Sum', 'Mean'] as const) {
-    const current = tf.getKernel(name, 'wasm');
-    if (!current || current.kernelFunc !== ours.get(name)) continue;
-    tf.unregisterKernel(name, 'wasm');
-    const original = originals.get(name);
-    if (original) tf.registerKernel(original);
-    originals.delete(name);
-  }
+  restoreWasmKernel('Sum');
+  restoreWasmKernel('Mean');
 }

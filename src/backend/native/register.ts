@@ -6,26 +6,18 @@
  * output straight over the heap (zero copy) and runs the addon synchronously. The views are made
  * after the allocation because it may grow, and so replace, the heap's ArrayBuffer. Anything the
  * plan does not cover (NCHW, non-float32, empty tensors, invalid shapes) runs the kernel that was
- * registered before, kept with its setupFunc so that a wasm backend initialised later still binds
- * its C functions.
+ * registered before (wasm-kernel.ts keeps it, with its setupFunc).
  */
 import { tf } from '../tf.ts';
 import { loadAddon, geometryArray, type NativeAddon, type LoadedAddon } from './addon.ts';
 import { FUSED_ACTIVATIONS, NATIVE_KERNEL_NAMES, planNative, type NativeKernelName } from './geometry.ts';
+import { heapView, replaceWasmKernel, restoreWasmKernel, type WasmBackendLike } from './wasm-kernel.ts';
 import { registerFlreluKernels, unregisterFlreluKernels } from './flrelu.ts';
 import { registerNativeSum, unregisterNativeSum } from './reduce.ts';
 import { registerNativeMatMul, unregisterNativeMatMul } from './matmul.ts';
 import { registerNativeUnary, unregisterNativeUnary } from './unary.ts';
 import { registerNativeAdam, unregisterNativeAdam } from './adam.ts';
 import { registerNativeTranspose, unregisterNativeTranspose } from './transpose.ts';
-
-/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
 
 const ADDON_FUNCTION: Record<NativeKernelName, keyof NativeAddon> = {
   Conv2D: 'conv2d',
@@ -39,20 +31,12 @@ const ADDON_FUNCTION: Record<NativeKernelName, keyof NativeAddon> = {
 
 export interface NativeKernelStats { native: number; fallback: number }
 
-const originals = new Map<NativeKernelName, tf.KernelConfig | null>();
-const ours = new WeakSet<tf.KernelFunc>();
 const stats = Object.fromEntries(NATIVE_KERNEL_NAMES.map((n) => [n, { native: 0, fallback: 0 }])) as Record<NativeKernelName, NativeKernelStats>;
 let active: LoadedAddon | null = null;
 
-function heapView(backend: WasmBackendLike, t: tf.TensorInfo): Float32Array {
-  const offset = backend.dataIdMap.get(t.dataId)?.memoryOffset;
-  if (offset == null) throw new Error(`native kernels: tensor ${JSON.stringify(t.shape)} has no wasm memory (got offset ${offset})`);
-  return new Float32Array(backend.wasm.HEAPU8.buffer, offset, t.shape.reduce((a, b) => a * b, 1));
-}
-
-function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc {
+function nativeKernel(name: NativeKernelName, addon: NativeAddon, fallback: tf.KernelFunc): tf.KernelFunc {
   const run = addon[ADDON_FUNCTION[name]] as (a: Float32Array, b: Float32Array, out: Float32Array, g: Int32Array) => void;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  return (args) => {
     const inputs = args.inputs, attrs = (args.attrs ?? {}) as Record<string, unknown>;
     // Optional inputs arrive as keys with undefined values (FusedConv2D's bias, prelu weights).
     const shapes = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v != null).map(([k, v]) => [k, v!.shape]));
@@ -60,10 +44,8 @@ function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc
     const [a, b] = plan ? plan.inputs.map((k) => inputs[k]) : [];
     const bias = inputs.bias;
     if (plan == null || a?.dtype !== 'float32' || b?.dtype !== 'float32' || (bias != null && bias.dtype !== 'float32')) {
-      const original = originals.get(name);
-      if (original == null) throw new Error(`${name}: no native plan and no wasm kernel to fall back to (got shapes ${JSON.stringify(shapes)})`);
       stats[name].fallback++;
-      return original.kernelFunc(args);
+      return fallback(args);
     }
     const backend = args.backend as unknown as WasmBackendLike;
     const out = backend.makeOutput(plan.outShape, 'float32');
@@ -81,8 +63,6 @@ function nativeKernel(name: NativeKernelName, addon: NativeAddon): tf.KernelFunc
     stats[name].native++;
     return out;
   };
-  ours.add(kernelFunc);
-  return kernelFunc;
 }
 
 /**
@@ -103,13 +83,8 @@ export function registerNativeKernels(): { ok: boolean; reason?: string } {
     const first = String((e as Error).message ?? e).split('\n')[0];
     return { ok: false, reason: `native kernels unavailable, using wasm (${first})` };
   }
-  for (const name of NATIVE_KERNEL_NAMES) {
-    const current = tf.getKernel(name, 'wasm');
-    if (current != null && ours.has(current.kernelFunc)) continue;
-    originals.set(name, current ? { ...current } : null);
-    if (current != null) tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: nativeKernel(name, active.addon), setupFunc: current?.setupFunc });
-  }
+  const addon = active.addon;
+  for (const name of NATIVE_KERNEL_NAMES) replaceWasmKernel(name, (fallback) => nativeKernel(name, addon, fallback));
   registerFlreluKernels(active.addon);
   registerNativeSum(active.addon);
   registerNativeMatMul(active.addon);
@@ -121,14 +96,7 @@ export function registerNativeKernels(): { ok: boolean; reason?: string } {
 
 /** Puts back the kernels registered before registerNativeKernels (tests, and SG3_NATIVE=0 at run time). */
 export function unregisterNativeKernels(): void {
-  for (const name of NATIVE_KERNEL_NAMES) {
-    const current = tf.getKernel(name, 'wasm');
-    if (current == null || !ours.has(current.kernelFunc)) continue;
-    tf.unregisterKernel(name, 'wasm');
-    const original = originals.get(name);
-    if (original) tf.registerKernel(original);
-  }
-  originals.clear();
+  for (const name of NATIVE_KERNEL_NAMES) restoreWasmKernel(name);
   unregisterFlreluKernels();
   unregisterNativeSum();
   unregisterNativeMatMul();

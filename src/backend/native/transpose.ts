@@ -5,14 +5,8 @@
  * float32 and int32 (4-byte elements, moved bit for bit); other dtypes, and permutations that move
  * nothing (wasm's kernel then shares the input's data), run the kernel registered before.
  */
-import { tf } from '../tf.ts';
 import type { NativeAddon } from './addon.ts';
-
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
-}
+import { heapView, numel, replaceWasmKernel, restoreWasmKernel, type WasmBackendLike } from './wasm-kernel.ts';
 
 /**
  * The same transpose on fewer dims: size-1 dims dropped, and input dims that stay adjacent and in
@@ -33,41 +27,24 @@ export function reduceTranspose(shape: readonly number[], perm: readonly number[
   return { shape: s, perm: p };
 }
 
-let original: tf.KernelConfig | null = null;
-let ours: tf.KernelFunc | null = null;
 let nativeCalls = 0;
 
 export function registerNativeTranspose(addon: NativeAddon): void {
-  const current = tf.getKernel('Transpose', 'wasm');
-  if (current && current.kernelFunc === ours) return;
-  original = current ? { ...current } : null;
-  ours = (args) => {
+  replaceWasmKernel('Transpose', (fallback) => (args) => {
     const x = args.inputs.x!, perm = (args.attrs as { perm: number[] }).perm;
-    const n = x.shape.reduce((a, b) => a * b, 1);
-    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || n === 0 || perm.length !== x.shape.length || perm.length > 8) {
-      if (!original) throw new Error(`Transpose: no native plan and no wasm kernel to fall back to (got ${x.dtype} [${x.shape}])`);
-      return original.kernelFunc(args);
-    }
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || numel(x.shape) === 0 || perm.length !== x.shape.length || perm.length > 8) return fallback(args);
     const reduced = reduceTranspose(x.shape, perm);
-    if (reduced.perm.every((d, i) => d === i) && original) return original.kernelFunc(args);  // no move: wasm shares the data
+    if (reduced.perm.every((d, i) => d === i)) return fallback(args);  // no move: wasm shares the data
     const backend = args.backend as unknown as WasmBackendLike;
-    const out = backend.makeOutput(perm.map((d) => x.shape[d]!), x.dtype as 'float32' | 'int32');
-    const heap = backend.wasm.HEAPU8.buffer;  // after makeOutput: it may grow the heap
-    const view = (t: tf.TensorInfo) => new Float32Array(heap, backend.dataIdMap.get(t.dataId)!.memoryOffset, n);
-    addon.transpose(view(x), view(out), Int32Array.from([reduced.shape.length, ...reduced.shape, ...reduced.perm]));
+    const out = backend.makeOutput(perm.map((d) => x.shape[d]!), x.dtype);
+    addon.transpose(heapView(backend, x), heapView(backend, out), Int32Array.from([reduced.shape.length, ...reduced.shape, ...reduced.perm]));
     nativeCalls++;
     return out;
-  };
-  if (current) tf.unregisterKernel('Transpose', 'wasm');
-  tf.registerKernel({ kernelName: 'Transpose', backendName: 'wasm', kernelFunc: ours, setupFunc: current?.setupFunc });
+  });
 }
 
 export function unregisterNativeTranspose(): void {
-  const current = tf.getKernel('Transpose', 'wasm');
-  if (!current || current.kernelFunc !== ours) return;
-  tf.unregisterKernel('Transpose', 'wasm');
-  if (original) tf.registerKernel(original);
-  original = null;
+  restoreWasmKernel('Transpose');
 }
 
 /** Transposes that ran natively since start (tests check which path ran). */
