@@ -179,14 +179,15 @@ void store_pixels(const float* src, int C, int cw, int npix, float* dst) {
 }
 
 typedef int32_t vi __attribute__((vector_size(64)));   // 16 lanes, the comparison results of vf
-typedef uint32_t vu __attribute__((vector_size(64)));  // 16 lanes, unsigned for the code shifts
-const vu kShift = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+typedef uint32_t vu __attribute__((vector_size(64)));  // 16 lanes, unsigned for the code bits
+const vu kLane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
-// 16 codes (0..2) of 16 consecutive channels <-> one 32-bit word, code i in bits 2i, 2i+1.
+// 16 codes (0..2) of 16 consecutive channels <-> one 32-bit word, code 1 of lane i as bit i, code
+// 2 as bit 16 + i.
 inline uint32_t pack16(vi k) {
   typedef uint32_t vu8 __attribute__((vector_size(32)));
   typedef uint32_t vu4 __attribute__((vector_size(16)));
-  const vu w = vu(k) << kShift;  // disjoint bits: OR-reduce in halves
+  const vu w = ((vu(k) & 1u) << kLane) | ((vu(k) >> 1) << (kLane + 16u));  // disjoint bits: OR-reduce in halves
   vu8 a, b;
   std::memcpy(&a, &w, 32);
   std::memcpy(&b, reinterpret_cast<const char*>(&w) + 32, 32);
@@ -197,26 +198,22 @@ inline uint32_t pack16(vi k) {
   const vu4 q = c | d;
   return q[0] | q[1] | q[2] | q[3];
 }
-inline vi unpack16(uint32_t w) { return vi(((vu{} + w) >> kShift) & 3u); }
+inline vi unpack16(uint32_t w) { const vu x = vu{} + w; return vi(((x >> kLane) & 1u) | (((x >> (kLane + 16u)) & 1u) << 1)); }
 
-// The codes of 16 lanes from the comparisons that define them (0: x > 0, 1: x <= 0, 2: clamped),
-// and a word's activation factors {m0, m1, 0}[code]. With AVX-512 and BMI2 the lanes travel as
-// bit masks (a compare into a mask register, pdep/pext interleave the two bits of each code);
+// The codes of 16 lanes (0: x > 0, 1: x <= 0, 2: clamped) in one 32-bit word: bit i says lane i
+// has code 1, bit 16 + i that it has code 2. With AVX-512 the lanes travel as bit masks (compares
+// into mask registers, the word one kunpck of two of them, no vector of codes in between);
 // elsewhere through vectors of codes (pack16/unpack16).
 #if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__BMI2__)
-inline uint32_t encode16(vi pos, vi clamped) {
-  const uint32_t p = _mm512_movepi32_mask(__m512i(pos)), c = _mm512_movepi32_mask(__m512i(clamped));
-  return _pdep_u32(~(p | c) & 0xffffu, 0x55555555u) | _pdep_u32(c, 0xaaaaaaaau);
-}
+#define SG3_FLRELU_MASKS 1
 inline vf code_factor(uint32_t w, vf m0, vf m1) {
-  const __mmask16 one = __mmask16(_pext_u32(w, 0x55555555u)), two = __mmask16(_pext_u32(w, 0xaaaaaaaau));
-  return vf(_mm512_maskz_mov_ps(__mmask16(~two), _mm512_mask_mov_ps(__m512(m0), one, __m512(m1))));
+  return vf(_mm512_maskz_mov_ps(__mmask16(~(w >> 16)), _mm512_mask_mov_ps(__m512(m0), __mmask16(w), __m512(m1))));
 }
 #else
 inline uint32_t encode16(vi pos, vi clamped) { return pack16(clamped ? vi{} + 2 : pos ? vi{} : vi{} + 1); }
 inline vf code_factor(uint32_t w, vf m0, vf m1) {
   const vi k = unpack16(w);
-  return k == 0 ? m0 : k == 1 ? m1 : vf{};
+  return k == 1 ? m1 : k == 2 ? vf{} : m0;
 }
 #endif
 
@@ -248,9 +245,24 @@ void activate_as(const Act& f, float* a, int Tw, int cw, uint32_t* codes, size_t
         st(p + v * VL, x * (valid ? code_factor(code[v * vstride], m0, m1) : m0));
         continue;
       }
+#ifdef SG3_FLRELU_MASKS
+      if (Codes) {  // the same operations, with the comparisons in mask registers
+        const __m512 xm = __m512(x);
+        const __mmask16 pos = _mm512_cmp_ps_mask(xm, __m512(zero), _CMP_GT_OQ);
+        __m512 z = _mm512_mul_ps(_mm512_mask_mov_ps(_mm512_mul_ps(xm, __m512(slope)), pos, xm), __m512(gain));
+        const __mmask16 above = _mm512_cmp_ps_mask(z, __m512(hi), _CMP_GT_OQ), below = _mm512_cmp_ps_mask(z, __m512(lo), _CMP_LT_OQ);
+        const uint32_t clamped = above | below;
+        if (valid) code[v * vstride] = (clamped << 16) | (~(pos | clamped) & 0xffffu);
+        z = _mm512_mask_mov_ps(_mm512_mask_mov_ps(z, above, __m512(hi)), below, __m512(lo));
+        st(p + v * VL, vf(z));
+        continue;
+      }
+#endif
       const vi pos = x > zero;
       vf z = (pos ? x : x * slope) * gain;
+#ifndef SG3_FLRELU_MASKS
       if (Codes && valid) code[v * vstride] = encode16(pos, (z > hi) | (z < lo));
+#endif
       z = z > hi ? hi : z;
       z = z < lo ? lo : z;
       st(p + v * VL, z);

@@ -126,7 +126,7 @@ struct FlreluPlan {
 // Parses and checks the tables (every entry in range); throws std::invalid_argument.
 FlreluPlan flrelu_plan(const int32_t* itab, size_t n, const float* coef, size_t ncoef, float gain, float slope, float clamp);
 // Words of activation codes: [N, ceil(C / 16), Th, Tw], 2 bits per element (0: > 0, 1: <= 0,
-// 2: clamped), channel c in word c / 16, bits 2 (c % 16).
+// 2: clamped), channel c in word c / 16: bit c % 16 set for code 1, bit 16 + c % 16 for code 2.
 inline size_t flrelu_code_words(const FlreluPlan& p) { return size_t(p.N) * p.Th * p.Tw * ((p.C + 15) / 16); }
 // x [N,H,W,C] (+ b [C]) -> y [N,Ho,Wo,C]; the codes are written when non-null; `masked` instead
 // multiplies by gain * {1, slope, 0}[code] (a linear map).
