@@ -192,13 +192,13 @@ async function memoryMode(info: Awaited<ReturnType<typeof initBackend>>, machine
   const steps = Number(arg('memory-steps', '200')), every = Number(arg('memory-every', '10'));
   const memory: Record<string, unknown>[] = [];
   for (const row of list<Row>('rows', ROWS)) {
-    console.log(`\n${row} small: ${steps} steps (Dreg every 16); step tensors tfjs-MB wasm-heap-MB js-heap-MB RSS-MB`);
+    console.log(`\n${row} small: ${steps} steps (Dreg every 16), sampled after a full GC; step tensors tfjs-MB wasm-heap-MB js-heap-MB RSS-MB`);
     const samples = await withSession(benchConfig(ROOT, row, 'small'), (s) => memoryRun(s, steps, every, (m) =>
       console.log(`${String(m.step).padStart(5)} ${String(m.tensors).padStart(7)} ${f(m.tfjsMb, 8, 1)} ${f(m.wasmHeapMb, 12, 0)} ${f(m.jsHeapMb, 10, 1)} ${f(m.rssMb, 7, 0)}`)));
     // Growth from the second sample on: the first window is warm-up (the wasm heap grows to its steady size).
     const first = samples[Math.min(1, samples.length - 1)]!, last = samples[samples.length - 1]!;
-    const rssOverJs = samples.slice(1).map((m) => m.rssMb - m.jsHeapMb);  // RSS without V8's not yet collected garbage
-    console.log(`${row}: from step ${first.step} to ${last.step}: tensors ${first.tensors} -> ${last.tensors}, wasm heap ${first.wasmHeapMb.toFixed(0)} -> ${last.wasmHeapMb.toFixed(0)} MB, RSS ${first.rssMb.toFixed(0)} -> ${last.rssMb.toFixed(0)} MB (RSS - V8 heap: ${Math.min(...rssOverJs).toFixed(0)}..${Math.max(...rssOverJs).toFixed(0)} MB; V8's heap rises and falls with its collections); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    const rssOverJs = samples.slice(1).map((m) => m.rssMb - m.jsHeapMb);
+    console.log(`${row}: from step ${first.step} to ${last.step}: tensors ${first.tensors} -> ${last.tensors}, wasm heap ${first.wasmHeapMb.toFixed(0)} -> ${last.wasmHeapMb.toFixed(0)} MB, RSS ${first.rssMb.toFixed(0)} -> ${last.rssMb.toFixed(0)} MB (RSS - V8 heap: ${Math.min(...rssOverJs).toFixed(0)}..${Math.max(...rssOverJs).toFixed(0)} MB); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     memory.push({ row, setting: 'small', steps, samples, from_step: first.step, tensors_growth: last.tensors - first.tensors, wasm_heap_growth_mb: last.wasmHeapMb - first.wasmHeapMb, rss_growth_mb: last.rssMb - first.rssMb, peak_rss_mb: process.resourceUsage().maxRSS / 1024 });
   }
   const prev = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) : {};

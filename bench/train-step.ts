@@ -14,6 +14,8 @@
  * tensor count, the wasm and V8 heaps and the RSS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planExperiment, tf } from '../src/index.ts';
@@ -118,15 +120,22 @@ function wasmHeapMb(): number {
   return heap ? heap.length / 2 ** 20 : 0;
 }
 
+/** V8's full collection (exposed at run time), so that a sample measures live memory, not garbage V8 has not collected yet. */
+function fullGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 /**
- * Whole training steps as the loop runs them (Dreg every 16), sampling every `every` steps the
- * tfjs tensor count, the bytes tfjs holds, and the process RSS (after the first step: warm-up).
+ * Whole training steps as the loop runs them (Dreg every 16), sampling every `every` steps, after a
+ * full garbage collection, the tfjs tensor count, the bytes tfjs holds, and the process RSS.
  */
 export async function memoryRun(s: Session, steps: number, every: number, onSample: (m: MemorySample) => void): Promise<MemorySample[]> {
   const out: MemorySample[] = [];
   for (let i = 1; i <= steps; i++) {
     await runStep(s);
     if (i === 1 || i % every === 0 || i === steps) {
+      fullGc();
       const mem = process.memoryUsage();
       const m = { step: i, tensors: tf.memory().numTensors, tfjsMb: tf.memory().numBytes / 2 ** 20, wasmHeapMb: wasmHeapMb(), jsHeapMb: mem.heapUsed / 2 ** 20, rssMb: mem.rss / 2 ** 20 };
       out.push(m);
