@@ -1,12 +1,13 @@
 // The register-blocked strided runs of the fused filtered leaky ReLU's banded passes (flrelu.cc):
 // where a pass (or the passes of a radial filter's rows) has long runs of outputs with the same
 // coefficients at a fixed input stride, and a compiled (taps, stride) pair, these compute 8 outputs
-// at a time with coefficients and accumulators in registers and each input pixel loaded once (half
-// the coefficients for symmetric filters; a symmetric radial filter's row pairs summed as read);
-// border outputs outside every run use a single-output form in the gather form's order, so results
-// match flrelu-passes.h's gather form. Kept apart from flrelu-passes.h (the gather form, row
-// combinations, rings and the activation, whose vector type and loads this builds on) because the
-// run planning and its template dispatch are a self-contained optimisation of one kind of pass.
+// at a time with coefficients and accumulators in registers and each input pixel loaded once (a
+// symmetric filter of even length: taps j and K-1-j as one FMA on their inputs' sum, which rounds
+// differently from the gather form; a symmetric radial filter's row pairs summed as read); border
+// outputs outside every run use a single-output form in the gather form's order. Kept apart from
+// flrelu-passes.h (the gather form, row combinations, rings and the activation, whose vector type
+// and loads this builds on) because the run planning and its template dispatch are a
+// self-contained optimisation of one kind of pass.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +26,7 @@ namespace flrelu_detail {
 // (borders), which the gather form computes.
 struct StridedRun {
   int o0, q, n, s0, S, K;
-  bool sym;  // every pass's coefficients read the same backwards
+  bool sym;  // every pass's coefficients read the same backwards (and K is even)
 };
 struct StridedPlan {
   std::vector<StridedRun> runs;
@@ -58,7 +59,7 @@ inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* 
       int n = 1;
       while (o + q * n < n_out && !done[o + q * n] && run_member(npass, P, o, q, S, n)) ++n;
       if (n < 4) continue;
-      bool sym = true;
+      bool sym = K % 2 == 0;
       for (int r = 0; r < npass; ++r) {
         const float* c = coef + P[r]->tab[3 * o + 2];
         for (int j = 0; j < K; ++j) sym &= c[j] == c[K - 1 - j];
@@ -72,52 +73,68 @@ inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* 
   return sp;
 }
 
-// One pass of a strided group (see strided_group): acc[g][v] += sum_j c[j] * in[S*g + j][v] for
-// the V vectors v of a pixel, where in is row a, or with Paired the sum of rows a and b (formed as
-// each pixel is read). Sym: c[j] == c[K-1-j] (a symmetric filter row), so K/2 registers hold
-// the coefficients and there is room for V = 2 vectors of accumulators (twice the independent
-// FMA chains).
-template <int G, int V, int K, int S, bool Paired, bool Sym>
-inline void strided_pass(vf (&acc)[G][V], const float* c, const float* pa, const float* pb, size_t stride) {
-  constexpr int P = S * (G - 1) + K, NC = Sym ? (K + 1) / 2 : K;
-  vf cr[NC];
+// One pass of a strided group (see strided_group): acc[g] += sum_j c[j] * in[S*g + j] for one
+// vector of a pixel, where in is row a, or with Paired the sum of rows a and b (formed as each
+// pixel is read).
+template <int G, int K, int S, bool Paired>
+inline void strided_pass(vf (&acc)[G], const float* c, const float* pa, const float* pb, size_t stride) {
+  constexpr int P = S * (G - 1) + K;
+  vf cr[K];
 #pragma GCC unroll 32
-  for (int j = 0; j < NC; ++j) cr[j] = splat(c[j]);
+  for (int j = 0; j < K; ++j) cr[j] = splat(c[j]);
 #pragma GCC unroll 64
   for (int p = 0; p < P; ++p) {
-#pragma GCC unroll 4
-    for (int v = 0; v < V; ++v) {
-      const float* qa = pa + size_t(p) * stride + v * VL;
-      const vf x = Paired ? ld(qa) + ld(pb + size_t(p) * stride + v * VL) : ld(qa);
+    const vf x = Paired ? ld(pa + size_t(p) * stride) + ld(pb + size_t(p) * stride) : ld(pa + size_t(p) * stride);
 #pragma GCC unroll 32
-      for (int g = 0; g < G; ++g) {
-        const int j = p - S * g;
-        if (j >= 0 && j < K) acc[g][v] += cr[Sym && j >= NC ? K - 1 - j : j] * x;
-      }
+    for (int g = 0; g < G; ++g) {
+      const int j = p - S * g;
+      if (j >= 0 && j < K) acc[g] += cr[j] * x;
     }
   }
 }
 
-// G outputs of a strided run, the first reading from input in0: the G accumulators (of one or,
-// for symmetric rows, both 16-channel vectors of a 32-channel pixel) and the coefficients of a
-// pass stay in registers and each input pixel is loaded once for all the outputs it reaches (the
-// gather form loads it once per tap and output). A pass with a second input row (b[k] non-null:
-// rows a and rows-1-a of a symmetric filter) reads the sum of its two rows. The sums run in the
-// gather form's order: passes, then taps.
+// The same for a symmetric coefficient list of even length K (one vector of a pixel): the taps
+// j and K-1-j of an output read their two inputs' sum, so an output costs K/2 FMAs and K/2 adds
+// (separate pipes) instead of K FMAs. The inputs are loaded once, in order, as the outputs first
+// need them (a window of K live inputs; G accumulators, K/2 coefficients).
+template <int G, int K, int S, bool Paired>
+inline void strided_fold(vf (&acc)[G], const float* c, const float* pa, const float* pb, size_t stride) {
+  constexpr int P = S * (G - 1) + K, H = K / 2;
+  vf cr[H], x[P];
+#pragma GCC unroll 32
+  for (int j = 0; j < H; ++j) cr[j] = splat(c[j]);
+#pragma GCC unroll 32
+  for (int g = 0; g < G; ++g) {
+#pragma GCC unroll 32
+    for (int p = g ? S * g + K - S : 0; p < S * g + K; ++p)
+      x[p] = Paired ? ld(pa + size_t(p) * stride) + ld(pb + size_t(p) * stride) : ld(pa + size_t(p) * stride);
+#pragma GCC unroll 32
+    for (int j = 0; j < H; ++j) acc[g] += cr[j] * (x[S * g + j] + x[S * g + K - 1 - j]);
+  }
+}
+
+// G outputs of a strided run, the first reading from input in0, one 16-channel vector of the
+// pixels at a time: the G accumulators and the coefficients of a pass stay in registers and each
+// input pixel is loaded once for all the outputs it reaches (the gather form loads it once per tap
+// and output). A pass with a second input row (b[k] non-null: rows a and rows-1-a of a symmetric
+// filter) reads the sum of its two rows. The sums run over passes, then taps (the gather form's
+// order, or folded tap pairs for a symmetric filter).
 template <int CB, int G, int K, int S, bool Sym>
 inline void strided_group(int npass, const float* const* c, const float* const* a, const float* const* b, int in0, int q, float* out) {
-  constexpr int V = Sym ? CB / VL : 1;
   const size_t off = size_t(in0) * CB;
-  for (int v0 = 0; v0 < CB / VL; v0 += V) {
-    vf acc[G][V] = {};
+  for (int v = 0; v < CB / VL; ++v) {
+    vf acc[G] = {};
     for (int k = 0; k < npass; ++k) {
-      const float* pa = a[k] + off + v0 * VL;
-      if (b[k]) strided_pass<G, V, K, S, true, Sym>(acc, c[k], pa, b[k] + off + v0 * VL, CB);
-      else strided_pass<G, V, K, S, false, Sym>(acc, c[k], pa, nullptr, CB);
+      const float* pa = a[k] + off + v * VL;
+      const float* pb = b[k] ? b[k] + off + v * VL : nullptr;
+      if constexpr (Sym) {
+        if (pb) strided_fold<G, K, S, true>(acc, c[k], pa, pb, CB);
+        else strided_fold<G, K, S, false>(acc, c[k], pa, nullptr, CB);
+      } else if (pb) strided_pass<G, K, S, true>(acc, c[k], pa, pb, CB);
+      else strided_pass<G, K, S, false>(acc, c[k], pa, nullptr, CB);
     }
 #pragma GCC unroll 32
-    for (int g = 0; g < G; ++g)
-      for (int v = 0; v < V; ++v) st(out + size_t(g) * q * CB + (v0 + v) * VL, acc[g][v]);
+    for (int g = 0; g < G; ++g) st(out + size_t(g) * q * CB + v * VL, acc[g]);
   }
 }
 
