@@ -32,7 +32,7 @@ function runAndSignal(runsDir: string, signal: NodeJS.Signals, args: string[]): 
   const child = spawn(process.execPath, [SG3, 'run', ...args, '--runs-dir', runsDir, '--log-format', 'json'], { cwd: REPO_ROOT, stdio: 'ignore' });
   return new Promise((resolve, reject) => {
     const poll = setInterval(() => {
-      const dirs = existsSync(runsDir) ? readdirSync(runsDir) : [];
+      const dirs = existsSync(runsDir) ? readdirSync(runsDir).filter((d) => !d.startsWith('.')) : [];
       if (dirs.length === 1 && readdirSync(join(runsDir, dirs[0]!)).some((f) => /^checkpoint-.*\.json$/.test(f))) {
         clearInterval(poll);
         child.kill(signal);

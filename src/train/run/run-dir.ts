@@ -14,7 +14,7 @@
  * Every file except the two append-only logs is written atomically. The directory is the source of
  * truth for a resume: config.yaml and plan.json are read back, never the original YAML.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../../config/types.ts';
 import { configToYaml, loadConfig } from '../../config/index.ts';
@@ -27,7 +27,7 @@ import type { Plan } from '../../plan/types.ts';
 import * as ckpt from './checkpoint.ts';
 import { appendJsonLine, removeDeadTemps } from './files.ts';
 import { acquireRunLock, type RunLock } from './lock.ts';
-import { allocateRunDir } from './run-id.ts';
+import { allocateRunDir, releaseRunDir } from './run-id.ts';
 import { currentSession, inheritedTotalKimg, readRunInfo, RUN_FORMAT, RUN_VERSION, type RunInfo, type RunStatus } from './run-info.ts';
 import type { BackendSummary, CheckpointRef, CheckpointState } from './types.ts';
 
@@ -133,7 +133,7 @@ export class RunDirectory {
       return run;
     } catch (e) {
       lock?.release();
-      rmSync(path, { recursive: true, force: true });
+      releaseRunDir(path);
       throw e;
     }
   }

@@ -44,5 +44,23 @@ test('four processes creating 4 runs each at the same moment get 16 distinct dir
   for (const r of results) t.is(r.code, 0, r.err);
   const paths = results.flatMap((r) => JSON.parse(r.out) as string[]);
   t.is(new Set(paths).size, 16);
-  t.deepEqual(readdirSync(root).sort(), Array.from({ length: 16 }, (_, i) => runDirName(i, 'race')));
+  t.deepEqual(readdirSync(root).filter((n) => !n.startsWith('.')).sort(), Array.from({ length: 16 }, (_, i) => runDirName(i, 'race')));
+});
+
+test('four processes with four different config names at the same moment still get 16 distinct ids', async (t) => {
+  // The run directories' names differ, so their mkdir alone cannot collide: the id claim must.
+  const root = tmp();
+  const startAt = Date.now() + 2500;
+  const names = ['a', 'b', 'c', 'd'];
+  const results = await Promise.all(names.map((n) => waitChild(spawnChild('_alloc-child.ts', [root, String(startAt), '4', n]))));
+  for (const r of results) t.is(r.code, 0, r.err);
+  const ids = results.flatMap((r) => (JSON.parse(r.out) as string[]).map((p) => basename(p).slice(0, 5)));
+  t.deepEqual([...ids].sort(), Array.from({ length: 16 }, (_, i) => String(i).padStart(5, '0')));
+  t.is(nextRunId(root), 16);
+});
+
+test('an id claimed by a run that died before its directory existed is not reused', (t) => {
+  const root = tmp();
+  mkdirSync(join(root, '.run-ids', '00000'), { recursive: true });
+  t.is(basename(allocateRunDir(root, 'cfg')), '00001-cfg');
 });
