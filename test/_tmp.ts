@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 
-const remove = (dir: string) => rmSync(dir, { recursive: true, force: true });
+// Retries: a daemon or child a test stopped may still be finishing a write inside (ENOTEMPTY).
+const remove = (dir: string) => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 
 /** A fresh directory `<tmpdir>/<prefix>XXXXXX`, deleted when test `t` ends. */
 export function testTempDir(t: ExecutionContext, prefix = 'sg3-test-'): string {

@@ -56,5 +56,15 @@ stop)
   for f in slurmd slurmctld; do
     [ -f "$dir/$f.pid" ] && kill "$(cat "$dir/$f.pid")" 2>/dev/null || true
   done
+  # Wait (up to 15 s) until both have exited: slurmctld writes its state files while shutting down,
+  # and the test removes the directory right after this returns.
+  for _ in $(seq 150); do
+    alive=0
+    for f in slurmd slurmctld; do
+      [ -f "$dir/$f.pid" ] && kill -0 "$(cat "$dir/$f.pid")" 2>/dev/null && alive=1
+    done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
   ;;
 esac
