@@ -148,20 +148,54 @@ void forward_task(const FlreluPlan& p, const FwdRuns& fr, int n, int c0, const f
 struct BwdRuns {
   StridedPlan xupT, dA;  // dA: xdown^T (separable) or the radial rows' transposes (every subset)
   bool xupT_on = false, dA_on = false;
+  // The transposed y-pass of the up filter as a gather over a ring of `ring` narrow rows (one
+  // register-accumulated combination and one store per dU row instead of a load, FMA and store
+  // per tap): dU[h] = sum_j ycoef[yoff[h] + j] * xupT(dA[yt0[h] + j]), j < ycnt[h], in t order
+  // (the scatter's summation order). Off where an input row's activation rows are not contiguous.
+  std::vector<int> yt0, ycnt, yoff;
+  std::vector<float> ycoef;
+  int ring = 0;
+  bool yT_on = false;
 };
+
+// Builds BwdRuns' gather form of yup^T from yup's table: row h is read by the activation rows t
+// with s0(t) <= h < s0(t) + cnt(t) (ascending t); dU row h is emitted once the last of them (and
+// of every earlier h's) is done, so the ring must span from h's first row to that point.
+void plan_yup_t(const FlreluPlan& p, BwdRuns& br) {
+  std::vector<std::vector<std::pair<int, float>>> in(p.H);
+  for (int t = 0; t < p.Th; ++t) {
+    const int32_t* e = p.yup.tab + 3 * t;
+    for (int j = 0; j < e[1]; ++j) in[e[0] + j].push_back({t, p.coef[e[2] + j]});
+  }
+  int last = -1, ring = 1;
+  for (int h = 0; h < p.H; ++h) {
+    br.yt0.push_back(in[h].empty() ? 0 : in[h][0].first);
+    br.ycnt.push_back(int(in[h].size()));
+    br.yoff.push_back(int(br.ycoef.size()));
+    for (size_t j = 0; j < in[h].size(); ++j) {
+      if (in[h][j].first != br.yt0[h] + int(j)) return;  // not contiguous: keep the scatter
+      br.ycoef.push_back(in[h][j].second);
+    }
+    if (in[h].empty()) continue;
+    last = std::max(last, in[h].back().first);
+    ring = std::max(ring, last - br.yt0[h] + 1);
+  }
+  br.ring = ring;
+  br.yT_on = ring <= 32;
+}
 
 template <int CB>
 void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const float* dy, const uint32_t* codes, float* dx) {
   const int cw = std::min(CB, p.C - c0);
   const size_t rowX = size_t(p.W) * CB, rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo) * CB;
-  const int ru = max_count(p.yup);
+  const int ru = br.yT_on ? br.ring + 1 : max_count(p.yup);
   float* dY = scratch.get(size_t(p.Ho) * rowY + rowY + rowU + rowX + size_t(ru) * rowX);
   float* brow = dY + size_t(p.Ho) * rowY;
   float* arow = brow + rowY;
   float* xrow = arow + rowU;
   const Ring U{xrow + rowX, ru, rowX};
   const int nrows = int(p.rowsT.size());
-  std::vector<const float*> rows(std::max(max_count(p.radial ? p.yup : p.ydownT), nrows)), none(std::max(nrows, 1), nullptr);
+  std::vector<const float*> rows(std::max({max_count(p.radial ? p.yup : p.ydownT), nrows, br.ring})), none(std::max(nrows, 1), nullptr);
   std::vector<const FlPass*> rowp(nrows);
   const FlPass* xuptp = &p.xupT;
   const FlPass* xdowntp = &p.xdownT;
@@ -172,6 +206,18 @@ void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const 
     for (; done < upto; ++done) {
       if (done >= zeroed) { std::memset(U.row(done), 0, rowX * sizeof(float)); zeroed = done + 1; }
       store_pixels<CB>(U.row(done), p.C, cw, p.W, dx + ((size_t(n) * p.H + done) * p.W) * p.C + c0);
+    }
+  };
+  const Ring XR{U.base, br.ring, rowX};  // yT_on: xup^T dA[t] in ring rows, dU[h] built in the row after them
+  float* urow = U.base + size_t(br.ring) * rowX;
+  int next_h = 0;
+  auto emit = [&](int t) {  // dU rows whose activation rows are all done by row t
+    for (; next_h < p.H; ++next_h) {
+      const int h = next_h, cnt = br.ycnt[h];
+      if (cnt && br.yt0[h] + cnt - 1 > t) break;
+      for (int j = 0; j < cnt; ++j) rows[j] = XR.row(br.yt0[h] + j);
+      combine(cnt, br.ycoef.data() + br.yoff[h], rows.data(), rowX, urow);
+      store_pixels<CB>(urow, p.C, cw, p.W, dx + ((size_t(n) * p.H + h) * p.W) * p.C + c0);
     }
   };
   for (int t = 0; t < p.Th; ++t) {
@@ -198,13 +244,16 @@ void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const 
     if (e[1] == 0) continue;                // no input row reads this activation row
     activate<CB>(act, arow, p.Tw, cw, code_row(p, const_cast<uint32_t*>(codes), n, c0, t), size_t(p.Th) * p.Tw, true);
     const float* ap = arow;
-    if (br.xupT_on) strided_passes<CB>(br.xupT, 1, &xuptp, p.coef, &ap, none.data(), xrow);
-    else gather_row<CB>(p.xupT, p.coef, arow, xrow, false);
+    float* xr = br.yT_on ? XR.row(t) : xrow;
+    if (br.xupT_on) strided_passes<CB>(br.xupT, 1, &xuptp, p.coef, &ap, none.data(), xr);
+    else gather_row<CB>(p.xupT, p.coef, arow, xr, false);
+    if (br.yT_on) { emit(t); continue; }
     finish(e[0]);
     for (; zeroed < e[0] + e[1]; ++zeroed) std::memset(U.row(zeroed), 0, rowX * sizeof(float));
     for (int j = 0; j < e[1]; ++j) axpy(U.row(e[0] + j), xrow, p.coef[e[2] + j], rowX);
   }
-  finish(p.H);
+  if (br.yT_on) emit(p.Th);
+  else finish(p.H);
 }
 
 // Multiply-adds of one pass (for the pool's serial/parallel decision).
@@ -319,6 +368,7 @@ void flrelu_backward(const FlreluPlan& p, const float* dy, const uint32_t* codes
   else dp.push_back(&p.xdownT);
   br.dA = strided_plan(int(dp.size()), dp.data(), p.coef);
   br.dA_on = strided_pays(br.dA, int(dp.size()));
+  plan_yup_t(p, br);
   run_blocks(p, [&](int cb, int n, int c0) {
     if (cb == 32) backward_task<32>(p, br, n, c0, dy, codes, dx);
     else backward_task<16>(p, br, n, c0, dy, codes, dx);
