@@ -27,6 +27,9 @@ namespace flrelu_detail {
 struct StridedRun {
   int o0, q, n, s0, S, K;
   bool sym;  // every pass's coefficients read the same backwards (and K is even)
+  // With the run of outputs o0 + 1 + q*i merged in: they read the same inputs with every pass's
+  // coefficients reversed (the two phases of a symmetric filter transposed through a stride 2).
+  bool mirror = false;
 };
 struct StridedPlan {
   std::vector<StridedRun> runs;
@@ -45,7 +48,18 @@ inline bool run_member(int npass, const FlPass* const* P, int o, int q, int S, i
   return true;
 }
 
-inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* coef) {
+// Whether run b (outputs o0 + 1 + q*i) mirrors run a: same inputs, every pass's coefficients reversed.
+inline bool mirrors(int npass, const FlPass* const* P, const float* coef, const StridedRun& a, const StridedRun& b) {
+  if (a.K != 6 || a.S != 1 || a.q != 2 || a.sym || b.K != a.K || b.S != a.S || b.q != a.q || b.o0 != a.o0 + 1 || b.s0 != a.s0) return false;
+  for (int r = 0; r < npass; ++r) {
+    const float *ca = coef + P[r]->tab[3 * a.o0 + 2], *cb = coef + P[r]->tab[3 * b.o0 + 2];
+    for (int j = 0; j < a.K; ++j)
+      if (ca[j] != cb[a.K - 1 - j]) return false;
+  }
+  return true;
+}
+
+inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* coef, bool mirror = false) {
   StridedPlan sp;
   const int n_out = P[0]->n_out;
   const int32_t* e = P[0]->tab;
@@ -70,6 +84,20 @@ inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* 
     }
     if (!found) { sp.rest.push_back(o); done[o] = 1; }
   }
+  if (!mirror) return sp;
+  std::vector<StridedRun> runs;  // merge mirrored run pairs (the longer one's tail stays a run)
+  for (size_t i = 0; i < sp.runs.size(); ++i) {
+    if (i + 1 < sp.runs.size() && mirrors(npass, P, coef, sp.runs[i], sp.runs[i + 1])) {
+      StridedRun a = sp.runs[i], b = sp.runs[i + 1];
+      const int n = std::min(a.n, b.n);
+      for (StridedRun* t : {&a, &b})
+        if (t->n > n) runs.push_back({t->o0 + t->q * n, t->q, t->n - n, t->s0 + t->S * n, t->S, t->K, t->sym});
+      a.n = n; a.mirror = true;
+      runs.push_back(a);
+      ++i;
+    } else runs.push_back(sp.runs[i]);
+  }
+  sp.runs = runs;
   return sp;
 }
 
@@ -138,6 +166,42 @@ inline void strided_group(int npass, const float* const* c, const float* const* 
   }
 }
 
+// G output pairs of a mirrored run (outputs 2g and 2g + 1 read inputs in0 + g .. + K-1, the second
+// with every pass's coefficients c reversed): with m = (c[j] + c[K-1-j]) / 2 and d = (c[j] -
+// c[K-1-j]) / 2 (mc: m then d per pass), P = sum m (x[j] + x[K-1-j]) and Q = sum d (x[j] - x[K-1-j])
+// over passes and tap pairs, the outputs are P + Q and P - Q: K FMAs per pair instead of 2K.
+template <int CB, int G, int K>
+inline void mirror_group(int npass, const float* mc, const float* const* a, int in0, float* out) {
+  constexpr int H = K / 2;
+  const size_t off = size_t(in0) * CB;
+  for (int v = 0; v < CB / VL; ++v) {
+    vf P[G] = {}, Q[G] = {};
+    for (int k = 0; k < npass; ++k) {
+      const float* pa = a[k] + off + v * VL;
+      vf m[H], d[H], x[G - 1 + K];
+#pragma GCC unroll 8
+      for (int j = 0; j < H; ++j) { m[j] = splat(mc[2 * H * k + j]); d[j] = splat(mc[2 * H * k + H + j]); }
+#pragma GCC unroll 32
+      for (int g = 0; g < G; ++g) {
+#pragma GCC unroll 32
+        for (int p = g ? g + K - 1 : 0; p < g + K; ++p) x[p] = ld(pa + size_t(p) * CB);
+#pragma GCC unroll 8
+        for (int j = 0; j < H; ++j) {
+          P[g] += m[j] * (x[g + j] + x[g + K - 1 - j]);
+          Q[g] += d[j] * (x[g + j] - x[g + K - 1 - j]);
+        }
+      }
+    }
+#pragma GCC unroll 32
+    for (int g = 0; g < G; ++g) {
+      st(out + size_t(2 * g) * CB + v * VL, P[g] + Q[g]);
+      st(out + size_t(2 * g + 1) * CB + v * VL, P[g] - Q[g]);
+    }
+  }
+}
+
+constexpr int kMaxStridedPasses = 32;
+
 // Input rows, second rows (null: none) and output row of one evaluation of a pass set.
 struct PassRows {
   const float* const* a;
@@ -156,6 +220,26 @@ inline void strided_run(const StridedRun& r, int npass, const float* const* c, i
     for (int k = 0; k < nset; ++k) strided_group<CB, 4, K, S, Sym>(npass, c, rs[k].a, rs[k].b, r.s0 + S * i, r.q, rs[k].out + size_t(r.o0 + r.q * i) * CB);
   for (; i < r.n; ++i)
     for (int k = 0; k < nset; ++k) strided_group<CB, 1, K, S, Sym>(npass, c, rs[k].a, rs[k].b, r.s0 + S * i, r.q, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+}
+
+// A mirrored run (inputs without second rows: the plan asks for mirroring only there), pairs in
+// groups of 8, 4 and 1, each row set in turn.
+template <int CB, int K>
+inline void mirror_run(const StridedRun& r, int npass, const float* const* c, int nset, const PassRows* rs) {
+  constexpr int H = K / 2;
+  float mc[kMaxStridedPasses * K];
+  for (int k = 0; k < npass; ++k)
+    for (int j = 0; j < H; ++j) {
+      mc[2 * H * k + j] = 0.5f * (c[k][j] + c[k][K - 1 - j]);
+      mc[2 * H * k + H + j] = 0.5f * (c[k][j] - c[k][K - 1 - j]);
+    }
+  int i = 0;
+  for (; i + 8 <= r.n; i += 8)
+    for (int k = 0; k < nset; ++k) mirror_group<CB, 8, K>(npass, mc, rs[k].a, r.s0 + i, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+  for (; i + 4 <= r.n; i += 4)
+    for (int k = 0; k < nset; ++k) mirror_group<CB, 4, K>(npass, mc, rs[k].a, r.s0 + i, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+  for (; i < r.n; ++i)
+    for (int k = 0; k < nset; ++k) mirror_group<CB, 1, K>(npass, mc, rs[k].a, r.s0 + i, rs[k].out + size_t(r.o0 + r.q * i) * CB);
 }
 
 // One output of a pass set in the gather form's order (a border output outside every run); the
@@ -179,8 +263,6 @@ inline void single_output(int npass, const FlPass* const* P, const float* coef, 
   for (int v = 0; v < V; ++v) st(out + size_t(o) * CB + v * VL, acc[v]);
 }
 
-constexpr int kMaxStridedPasses = 32;
-
 // Whether the runs are worth it: any run is (the outputs outside runs are single outputs in the
 // grouped gather form as well).
 inline bool strided_pays(const StridedPlan& sp, int npass) {
@@ -197,6 +279,8 @@ inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const
     if (r.K == 12 && r.S == 2) {
       if (r.sym) strided_run<CB, 12, 2, true>(r, npass, c, nset, rs);
       else strided_run<CB, 12, 2, false>(r, npass, c, nset, rs);
+    } else if (r.mirror) {
+      mirror_run<CB, 6>(r, npass, c, nset, rs);
     } else {
       if (r.sym) strided_run<CB, 6, 1, true>(r, npass, c, nset, rs);
       else strided_run<CB, 6, 1, false>(r, npass, c, nset, rs);

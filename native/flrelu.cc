@@ -366,7 +366,7 @@ void flrelu_backward(const FlreluPlan& p, const float* dy, const uint32_t* codes
   std::vector<const FlPass*> dp;  // every radial row's transpose: a run of all of them is a run of any subset
   if (p.radial) for (const FlPass& r : p.rowsT) dp.push_back(&r);
   else dp.push_back(&p.xdownT);
-  br.dA = strided_plan(int(dp.size()), dp.data(), p.coef);
+  br.dA = strided_plan(int(dp.size()), dp.data(), p.coef, true);
   br.dA_on = strided_pays(br.dA, int(dp.size()));
   plan_yup_t(p, br);
   run_blocks(p, [&](int cb, int n, int c0) {
