@@ -39,6 +39,23 @@ T* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t need, con
   return static_cast<T*>(data);
 }
 
+// Calls body(argv) with exactly N arguments (else "<expects> (got n arguments)"); any exception
+// becomes a JS Error "sg3native: <message>" and the binding returns undefined.
+template <size_t N, typename Body>
+napi_value with_args(napi_env env, napi_callback_info info, const char* expects, Body&& body) {
+  try {
+    size_t argc = N;
+    napi_value argv[N];
+    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+    if (argc != N) throw ArgError(std::string(expects) + " (got " + std::to_string(argc) + " arguments)");
+    body(argv);
+  } catch (const std::exception& e) {
+    const auto* ae = dynamic_cast<const ArgError*>(&e);
+    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
+  }
+  return nullptr;
+}
+
 ConvGeom geometry(napi_env env, napi_value v) {
   const int32_t* f = typed<int32_t>(env, v, napi_int32_array, sg3::kGeomFields, "geometry");
   ConvGeom g{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]};
@@ -63,11 +80,7 @@ using Kernel = void (*)(const ConvGeom&, const float*, const float*, float*);
 // A binding for `kernel(a, b, out, geometry)`; A, B, O name the sizes sz() checks for a, b and out.
 template <Kernel kernel, char A, char B, char O, bool depthwise>
 napi_value bind(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 4;
-    napi_value argv[4];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 4) throw ArgError("expects (a, b, out, geometry) (got " + std::to_string(argc) + " arguments)");
+  return with_args<4>(env, info, "expects (a, b, out, geometry)", [&](napi_value* argv) {
     const ConvGeom g = geometry(env, argv[3]);
     if (depthwise && g.out_c != g.in_c * g.mult)
       throw ArgError("depthwise geometry needs out_c == in_c * mult (got " + std::to_string(g.out_c) + ")");
@@ -75,21 +88,12 @@ napi_value bind(napi_env env, napi_callback_info info) {
     const float* b = typed<float>(env, argv[1], napi_float32_array, sz(g, B), "input 1");
     float* out = typed<float>(env, argv[2], napi_float32_array, sz(g, O), "output");
     kernel(g, a, b, out);
-  } catch (const ArgError& e) {
-    napi_throw_error(env, nullptr, ("sg3native: " + e.msg).c_str());
-  } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, (std::string("sg3native: ") + e.what()).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // gemm(a, b, c, M, N, K): row-major C[M,N] = A[M,K] B[K,N] (the benchmark's peak).
 napi_value bind_gemm(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 6;
-    napi_value argv[6];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 6) throw ArgError("gemm expects (a, b, c, M, N, K) (got " + std::to_string(argc) + " arguments)");
+  return with_args<6>(env, info, "gemm expects (a, b, c, M, N, K)", [&](napi_value* argv) {
     int32_t d[3];
     for (int i = 0; i < 3; ++i) {
       NAPI_OK(napi_get_value_int32(env, argv[3 + i], &d[i]));
@@ -100,21 +104,13 @@ napi_value bind_gemm(napi_env env, napi_callback_info info) {
     const float* b = typed<float>(env, argv[1], napi_float32_array, size_t(K) * N, "b");
     float* c = typed<float>(env, argv[2], napi_float32_array, size_t(M) * N, "c");
     sg3::gemm(M, N, K, a, b, c);
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // batchMatMul(a, b, c, geometry): geometry Int32Array [batch, a_batch, b_batch, M, N, K, trans_a, trans_b,
 // a_index[batch], b_index[batch]] (see MatMulGeom); C[i] = op(A[a_index[i]]) op(B[b_index[i]]).
 napi_value bind_batch_matmul(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 4;
-    napi_value argv[4];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 4) throw ArgError("batchMatMul expects (a, b, c, geometry) (got " + std::to_string(argc) + " arguments)");
+  return with_args<4>(env, info, "batchMatMul expects (a, b, c, geometry)", [&](napi_value* argv) {
     const int32_t* f = typed<int32_t>(env, argv[3], napi_int32_array, 8, "geometry");
     if (f[0] < 1 || f[1] < 1 || f[2] < 1 || f[3] < 1 || f[4] < 1 || f[5] < 0)
       throw ArgError("batchMatMul needs batches, M, N >= 1 and K >= 0 (got " + std::to_string(f[0]) + ", " + std::to_string(f[3]) + ", " +
@@ -128,20 +124,12 @@ napi_value bind_batch_matmul(napi_env env, napi_callback_info info) {
     const float* b = typed<float>(env, argv[1], napi_float32_array, size_t(g.b_batch) * g.K * g.N, "b");
     float* c = typed<float>(env, argv[2], napi_float32_array, size_t(g.batch) * g.M * g.N, "c");
     sg3::batch_matmul(g, a, b, c);
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // biasAct(y, bias | null, channels, act, alpha): y = act(y + bias) in place (see bias_activation).
 napi_value bind_bias_act(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 5;
-    napi_value argv[5];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 5) throw ArgError("biasAct expects (y, bias, channels, act, alpha) (got " + std::to_string(argc) + " arguments)");
+  return with_args<5>(env, info, "biasAct expects (y, bias, channels, act, alpha)", [&](napi_value* argv) {
     int32_t channels = 0, act = 0;
     double alpha = 0;
     NAPI_OK(napi_get_value_int32(env, argv[2], &channels));
@@ -156,11 +144,7 @@ napi_value bind_bias_act(napi_env env, napi_callback_info info) {
     NAPI_OK(napi_typeof(env, argv[1], &bias_type));
     const float* bias = bias_type == napi_null || bias_type == napi_undefined ? nullptr : typed<float>(env, argv[1], napi_float32_array, channels, "bias");
     sg3::bias_activation(y, bias, length / channels, channels, act, float(alpha));
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // Optional argument: null/undefined -> nullptr, else a typed array of at least `need` elements.
@@ -197,11 +181,7 @@ sg3::FlreluPlan flrelu_args(napi_env env, napi_value* argv, int first) {
 
 // flreluForward(x, b | null, itab, ftab, gain, slope, clamp, y, codes | null, masked)
 napi_value bind_flrelu_forward(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 10;
-    napi_value argv[10];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 10) throw ArgError("flreluForward expects (x, b, itab, ftab, gain, slope, clamp, y, codes, masked) (got " + std::to_string(argc) + " arguments)");
+  return with_args<10>(env, info, "flreluForward expects (x, b, itab, ftab, gain, slope, clamp, y, codes, masked)", [&](napi_value* argv) {
     const sg3::FlreluPlan p = flrelu_args(env, argv, 2);
     const size_t nx = size_t(p.N) * p.H * p.W * p.C, ny = size_t(p.N) * p.Ho * p.Wo * p.C, nc = sg3::flrelu_code_words(p);
     const float* x = typed<float>(env, argv[0], napi_float32_array, nx, "x");
@@ -211,40 +191,24 @@ napi_value bind_flrelu_forward(napi_env env, napi_callback_info info) {
     bool masked = false;
     NAPI_OK(napi_get_value_bool(env, argv[9], &masked));
     sg3::flrelu_forward(p, x, b, y, codes, masked);
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // flreluBackward(dy, codes, itab, ftab, gain, slope, clamp, dx)
 napi_value bind_flrelu_backward(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 8;
-    napi_value argv[8];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 8) throw ArgError("flreluBackward expects (dy, codes, itab, ftab, gain, slope, clamp, dx) (got " + std::to_string(argc) + " arguments)");
+  return with_args<8>(env, info, "flreluBackward expects (dy, codes, itab, ftab, gain, slope, clamp, dx)", [&](napi_value* argv) {
     const sg3::FlreluPlan p = flrelu_args(env, argv, 2);
     const size_t nx = size_t(p.N) * p.H * p.W * p.C, ny = size_t(p.N) * p.Ho * p.Wo * p.C, nc = sg3::flrelu_code_words(p);
     const float* dy = typed<float>(env, argv[0], napi_float32_array, ny, "dy");
     const uint32_t* codes = reinterpret_cast<const uint32_t*>(typed<int32_t>(env, argv[1], napi_int32_array, nc, "codes"));
     float* dx = typed<float>(env, argv[7], napi_float32_array, nx, "dx");
     sg3::flrelu_backward(p, dy, codes, dx);
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // sumAxes(x, A, B, C, y): y[a, c] = sum_b x[a, b, c].
 napi_value bind_sum_axes(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 5;
-    napi_value argv[5];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 5) throw ArgError("sumAxes expects (x, A, B, C, y) (got " + std::to_string(argc) + " arguments)");
+  return with_args<5>(env, info, "sumAxes expects (x, A, B, C, y)", [&](napi_value* argv) {
     double d[3];
     for (int i = 0; i < 3; ++i) {
       d[i] = number(env, argv[1 + i]);
@@ -254,20 +218,12 @@ napi_value bind_sum_axes(napi_env env, napi_callback_info info) {
     const float* x = typed<float>(env, argv[0], napi_float32_array, size_t(A) * B * C, "x");
     float* y = typed<float>(env, argv[4], napi_float32_array, size_t(A) * C, "y");
     sg3::sum_axes(x, A, B, C, y);
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // unary(x, y, op): y = sin(x) (op 0) or cos(x) (op 1), element-wise over x's length.
 napi_value bind_unary(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 3;
-    napi_value argv[3];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 3) throw ArgError("unary expects (x, y, op) (got " + std::to_string(argc) + " arguments)");
+  return with_args<3>(env, info, "unary expects (x, y, op)", [&](napi_value* argv) {
     const double op = number(env, argv[2]);
     if (op != 0 && op != 1) throw ArgError("unary op must be 0 (sin) or 1 (cos) (got " + std::to_string(op) + ")");
     size_t n = 0;
@@ -275,21 +231,13 @@ napi_value bind_unary(napi_env env, napi_callback_info info) {
     const float* x = typed<float>(env, argv[0], napi_float32_array, n, "x");
     float* y = typed<float>(env, argv[1], napi_float32_array, n, "y");
     sg3::unary(op == 0 ? sg3::UnaryOp::kSin : sg3::UnaryOp::kCos, x, y, n);
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // adamStep(p, g, m, v, pOut, mOut, vOut, scalars): one fused Adam step (adam.cc); scalars Float32Array
 // [beta1, 1-beta1, beta2, 1-beta2, sqrt(1-beta2^t), eps, lr/(1-beta1^t)]; all arrays of p's length.
 napi_value bind_adam_step(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 8;
-    napi_value argv[8];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 8) throw ArgError("adamStep expects (p, g, m, v, pOut, mOut, vOut, scalars) (got " + std::to_string(argc) + " arguments)");
+  return with_args<8>(env, info, "adamStep expects (p, g, m, v, pOut, mOut, vOut, scalars)", [&](napi_value* argv) {
     size_t n = 0;
     NAPI_OK(napi_get_typedarray_info(env, argv[0], nullptr, &n, nullptr, nullptr, nullptr));
     const char* names[] = {"p", "g", "m", "v", "pOut", "mOut", "vOut"};
@@ -298,21 +246,13 @@ napi_value bind_adam_step(napi_env env, napi_callback_info info) {
     const float* k = typed<float>(env, argv[7], napi_float32_array, 7, "scalars");
     const sg3::AdamScalars s{k[0], k[1], k[2], k[3], k[4], k[5], k[6]};
     sg3::adam_step(s, t[0], t[1], t[2], t[3], t[4], t[5], t[6], n);
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // transpose(x, y, dims): dims Int32Array [rank, shape[rank], perm[rank]]; x and y Int32Array or
 // Float32Array views of the same length (4-byte elements, moved bit for bit).
 napi_value bind_transpose(napi_env env, napi_callback_info info) {
-  try {
-    size_t argc = 3;
-    napi_value argv[3];
-    NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-    if (argc != 3) throw ArgError("transpose expects (x, y, dims) (got " + std::to_string(argc) + " arguments)");
+  return with_args<3>(env, info, "transpose expects (x, y, dims)", [&](napi_value* argv) {
     const int32_t* d = typed<int32_t>(env, argv[2], napi_int32_array, 1, "dims");
     const int rank = d[0];
     if (rank < 0 || rank > 8) throw ArgError("transpose rank must be 0..8 (got " + std::to_string(rank) + ")");
@@ -329,11 +269,7 @@ napi_value bind_transpose(napi_env env, napi_callback_info info) {
     const uint32_t* x = typed<uint32_t>(env, argv[0], napi_float32_array, n, "x");
     uint32_t* y = typed<uint32_t>(env, argv[1], napi_float32_array, n, "y");
     sg3::transpose(x, y, rank, d + 1, d + 1 + rank);
-  } catch (const std::exception& e) {
-    const auto* ae = dynamic_cast<const ArgError*>(&e);
-    napi_throw_error(env, nullptr, ("sg3native: " + (ae ? ae->msg : std::string(e.what()))).c_str());
-  }
-  return nullptr;
+  });
 }
 
 // info() -> { isa, threads }
