@@ -9,6 +9,7 @@
 // and loads this builds on) because the run planning and its template dispatch are a
 // self-contained optimisation of one kind of pass.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -30,6 +31,7 @@ struct StridedRun {
   // With the run of outputs o0 + 1 + q*i merged in: they read the same inputs with every pass's
   // coefficients reversed (the two phases of a symmetric filter transposed through a stride 2).
   bool mirror = false;
+  int co = 0;  // the output whose table entries hold the run's coefficients (o0 unless padded)
 };
 struct StridedPlan {
   std::vector<StridedRun> runs;
@@ -52,14 +54,47 @@ inline bool run_member(int npass, const FlPass* const* P, int o, int q, int S, i
 inline bool mirrors(int npass, const FlPass* const* P, const float* coef, const StridedRun& a, const StridedRun& b) {
   if (a.K != 6 || a.S != 1 || a.q != 2 || a.sym || b.K != a.K || b.S != a.S || b.q != a.q || b.o0 != a.o0 + 1 || b.s0 != a.s0) return false;
   for (int r = 0; r < npass; ++r) {
-    const float *ca = coef + P[r]->tab[3 * a.o0 + 2], *cb = coef + P[r]->tab[3 * b.o0 + 2];
+    const float *ca = coef + P[r]->tab[3 * a.co + 2], *cb = coef + P[r]->tab[3 * b.co + 2];
     for (int j = 0; j < a.K; ++j)
       if (ca[j] != cb[a.K - 1 - j]) return false;
   }
   return true;
 }
 
-inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* coef, bool mirror = false) {
+// Whether output o of every pass is run r's output o0 + q*m (inputs from s0 + S*m, m may be < 0
+// or >= n) with the taps that fall outside the input row dropped: then, over input rows with
+// `pad` zero pixels on each side, it is a run member (a zero input adds an exact 0 to the sum).
+inline bool padded_member(int npass, const FlPass* const* P, const float* coef, const StridedRun& r, int o, int m, int pad) {
+  const int v = r.s0 + r.S * m, n_in = P[0]->n_in;
+  if (v < -pad || v + r.K > n_in + pad) return false;
+  const int lo = std::max(v, 0), hi = std::min(v + r.K, n_in);
+  for (int k = 0; k < npass; ++k) {
+    const int32_t* e = P[k]->tab + 3 * o;
+    const float* c = coef + P[k]->tab[3 * r.co + 2];
+    if (e[0] != lo || e[1] != hi - lo) return false;
+    for (int j = 0; j < e[1]; ++j)
+      if (coef[e[2] + j] != c[lo - v + j]) return false;
+  }
+  return true;
+}
+
+// Extends every run over the border outputs that padded_member accepts (both ends).
+inline void pad_runs(StridedPlan& sp, int npass, const FlPass* const* P, const float* coef, int pad) {
+  const int n_out = P[0]->n_out;
+  std::vector<char> rest(n_out, 0);
+  for (int o : sp.rest) rest[o] = 1;
+  for (StridedRun& r : sp.runs) {
+    while (r.o0 - r.q >= 0 && rest[r.o0 - r.q] && padded_member(npass, P, coef, r, r.o0 - r.q, -1, pad)) {
+      r.o0 -= r.q; r.s0 -= r.S; ++r.n; rest[r.o0] = 0;
+    }
+    int o;
+    while ((o = r.o0 + r.q * r.n) < n_out && rest[o] && padded_member(npass, P, coef, r, o, r.n, pad)) { ++r.n; rest[o] = 0; }
+  }
+  sp.rest.clear();
+  for (int o = 0; o < n_out; ++o) if (rest[o]) sp.rest.push_back(o);
+}
+
+inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* coef, bool mirror = false, int pad = 0) {
   StridedPlan sp;
   const int n_out = P[0]->n_out;
   const int32_t* e = P[0]->tab;
@@ -78,12 +113,13 @@ inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* 
         const float* c = coef + P[r]->tab[3 * o + 2];
         for (int j = 0; j < K; ++j) sym &= c[j] == c[K - 1 - j];
       }
-      sp.runs.push_back({o, q, n, e[3 * o], S, K, sym});
+      sp.runs.push_back({o, q, n, e[3 * o], S, K, sym, false, o});
       for (int i = 0; i < n; ++i) done[o + q * i] = 1;
       found = true;
     }
     if (!found) { sp.rest.push_back(o); done[o] = 1; }
   }
+  if (pad > 0) pad_runs(sp, npass, P, coef, pad);
   if (!mirror) return sp;
   std::vector<StridedRun> runs;  // merge mirrored run pairs (the longer one's tail stays a run)
   for (size_t i = 0; i < sp.runs.size(); ++i) {
@@ -91,7 +127,7 @@ inline StridedPlan strided_plan(int npass, const FlPass* const* P, const float* 
       StridedRun a = sp.runs[i], b = sp.runs[i + 1];
       const int n = std::min(a.n, b.n);
       for (StridedRun* t : {&a, &b})
-        if (t->n > n) runs.push_back({t->o0 + t->q * n, t->q, t->n - n, t->s0 + t->S * n, t->S, t->K, t->sym});
+        if (t->n > n) runs.push_back({t->o0 + t->q * n, t->q, t->n - n, t->s0 + t->S * n, t->S, t->K, t->sym, false, t->co});
       a.n = n; a.mirror = true;
       runs.push_back(a);
       ++i;
@@ -149,7 +185,7 @@ inline void strided_fold(vf (&acc)[G], const float* c, const float* pa, const fl
 // order, or folded tap pairs for a symmetric filter).
 template <int CB, int G, int K, int S, bool Sym>
 inline void strided_group(int npass, const float* const* c, const float* const* a, const float* const* b, int in0, int q, float* out) {
-  const size_t off = size_t(in0) * CB;
+  const ptrdiff_t off = ptrdiff_t(in0) * CB;  // in0 < 0: a run extended into zero padding
   for (int v = 0; v < CB / VL; ++v) {
     vf acc[G] = {};
     for (int k = 0; k < npass; ++k) {
@@ -173,7 +209,7 @@ inline void strided_group(int npass, const float* const* c, const float* const* 
 template <int CB, int G, int K>
 inline void mirror_group(int npass, const float* mc, const float* const* a, int in0, float* out) {
   constexpr int H = K / 2;
-  const size_t off = size_t(in0) * CB;
+  const ptrdiff_t off = ptrdiff_t(in0) * CB;
   for (int v = 0; v < CB / VL; ++v) {
     vf P[G] = {}, Q[G] = {};
     for (int k = 0; k < npass; ++k) {
@@ -201,6 +237,7 @@ inline void mirror_group(int npass, const float* mc, const float* const* a, int 
 }
 
 constexpr int kMaxStridedPasses = 32;
+constexpr int kRunPad = 6;  // zero pixels on each side of a padded pass's input rows (strided_plan's pad)
 
 // Input rows, second rows (null: none) and output row of one evaluation of a pass set.
 struct PassRows {
@@ -275,7 +312,7 @@ template <int CB>
 inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const* P, const float* coef, int nset, const PassRows* rs) {
   const float* c[kMaxStridedPasses];
   for (const StridedRun& r : sp.runs) {
-    for (int k = 0; k < npass; ++k) c[k] = coef + P[k]->tab[3 * r.o0 + 2];
+    for (int k = 0; k < npass; ++k) c[k] = coef + P[k]->tab[3 * r.co + 2];
     if (r.K == 12 && r.S == 2) {
       if (r.sym) strided_run<CB, 12, 2, true>(r, npass, c, nset, rs);
       else strided_run<CB, 12, 2, false>(r, npass, c, nset, rs);

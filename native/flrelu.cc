@@ -187,7 +187,8 @@ void plan_yup_t(const FlreluPlan& p, BwdRuns& br) {
 template <int CB>
 void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const float* dy, const uint32_t* codes, float* dx) {
   const int cw = std::min(CB, p.C - c0);
-  const size_t rowX = size_t(p.W) * CB, rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo) * CB;
+  // dY rows (and dB) with kRunPad zero pixels on each side: the dA runs extend over the borders
+  const size_t rowX = size_t(p.W) * CB, rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo + 2 * kRunPad) * CB, pad = kRunPad * CB;
   const int ru = br.yT_on ? br.ring + 1 : max_count(p.yup);
   float* dY = scratch.get(size_t(p.Ho) * rowY + rowY + rowU + rowX + size_t(ru) * rowX);
   float* brow = dY + size_t(p.Ho) * rowY;
@@ -200,7 +201,12 @@ void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const 
   const FlPass* xuptp = &p.xupT;
   const FlPass* xdowntp = &p.xdownT;
   const Act act(p);
-  load_pixels<CB>(dy + size_t(n) * p.Ho * p.Wo * p.C + c0, p.C, cw, p.Ho * p.Wo, nullptr, dY);  // dY, CB-wide
+  for (int oy = 0; oy < p.Ho; ++oy) {  // dY, CB-wide
+    float* r = dY + oy * rowY;
+    std::memset(r, 0, pad * sizeof(float));
+    load_pixels<CB>(dy + (size_t(n) * p.Ho + oy) * p.Wo * p.C + c0, p.C, cw, p.Wo, nullptr, r + pad);
+    std::memset(r + rowY - pad, 0, pad * sizeof(float));
+  }
   int zeroed = 0, done = 0;  // dU rows [done, zeroed) are live in the ring
   auto finish = [&](int upto) {  // dU rows below upto are complete
     for (; done < upto; ++done) {
@@ -224,17 +230,17 @@ void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const 
     if (!p.radial) {  // dB[t] = ydown^T dY, then dA[t] = xdown^T dB[t]
       const int32_t* d = p.ydownT.tab + 3 * t;
       for (int j = 0; j < d[1]; ++j) rows[j] = dY + size_t(d[0] + j) * rowY;
-      combine(d[1], p.coef + d[2], rows.data(), rowY, brow);
-      const float* bp = brow;
+      combine(d[1], p.coef + d[2], rows.data(), rowY, brow);  // the zero padding as well
+      const float* bp = brow + pad;
       if (br.dA_on) strided_passes<CB>(br.dA, 1, &xdowntp, p.coef, &bp, none.data(), arow);
-      else gather_row<CB>(p.xdownT, p.coef, brow, arow, false);
+      else gather_row<CB>(p.xdownT, p.coef, bp, arow, false);
     } else {  // dA[t] = sum over the filter rows a that read activation row t = o*dy + a
       int k = 0;
       for (int a = 0; a < int(p.rowsT.size()); ++a) {
         const int oy = (t - a) / p.dy;
         if (t < a || (t - a) % p.dy || oy >= p.Ho) continue;
         rowp[k] = &p.rowsT[a];
-        rows[k++] = dY + oy * rowY;
+        rows[k++] = dY + oy * rowY + pad;
       }
       if (k == 0) std::memset(arow, 0, rowU * sizeof(float));
       else if (br.dA_on) strided_passes<CB>(br.dA, k, rowp.data(), p.coef, rows.data(), none.data(), arow);
@@ -366,7 +372,7 @@ void flrelu_backward(const FlreluPlan& p, const float* dy, const uint32_t* codes
   std::vector<const FlPass*> dp;  // every radial row's transpose: a run of all of them is a run of any subset
   if (p.radial) for (const FlPass& r : p.rowsT) dp.push_back(&r);
   else dp.push_back(&p.xdownT);
-  br.dA = strided_plan(int(dp.size()), dp.data(), p.coef, true);
+  br.dA = strided_plan(int(dp.size()), dp.data(), p.coef, true, kRunPad);
   br.dA_on = strided_pays(br.dA, int(dp.size()));
   plan_yup_t(p, br);
   run_blocks(p, [&](int cb, int n, int c0) {
