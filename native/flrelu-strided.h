@@ -206,21 +206,30 @@ inline void strided_group(int npass, const float* const* c, const float* const* 
 // with every pass's coefficients c reversed): with m = (c[j] + c[K-1-j]) / 2 and d = (c[j] -
 // c[K-1-j]) / 2 (mc: m then d per pass), P = sum m (x[j] + x[K-1-j]) and Q = sum d (x[j] - x[K-1-j])
 // over passes and tap pairs, the outputs are P + Q and P - Q: K FMAs per pair instead of 2K.
-template <int CB, int G, int K>
-inline void mirror_group(int npass, const float* mc, const float* const* a, int in0, float* out) {
+// Form: kPlain reads the rows a[k]; kSum / kDiff (strided_pair) the sums / differences of rows
+// a[k] and a[npass-1-k] for k < npass, kSum storing to out0 and kDiff adding to what out0 holds
+// (out0 = S + D, out1 = S - D).
+enum MirrorForm { kPlain, kSum, kDiff };
+
+template <int CB, int G, int K, MirrorForm F = kPlain>
+inline void mirror_group(int npass, const float* mc, const float* const* a, int in0, float* out, float* out1 = nullptr, int nrow = 0) {
   constexpr int H = K / 2;
   const ptrdiff_t off = ptrdiff_t(in0) * CB;
   for (int v = 0; v < CB / VL; ++v) {
     vf P[G] = {}, Q[G] = {};
     for (int k = 0; k < npass; ++k) {
       const float* pa = a[k] + off + v * VL;
+      const float* pb = F == kPlain ? pa : a[nrow - 1 - k] + off + v * VL;
       vf m[H], d[H], x[G - 1 + K];
 #pragma GCC unroll 8
       for (int j = 0; j < H; ++j) { m[j] = splat(mc[2 * H * k + j]); d[j] = splat(mc[2 * H * k + H + j]); }
 #pragma GCC unroll 32
       for (int g = 0; g < G; ++g) {
 #pragma GCC unroll 32
-        for (int p = g ? g + K - 1 : 0; p < g + K; ++p) x[p] = ld(pa + size_t(p) * CB);
+        for (int p = g ? g + K - 1 : 0; p < g + K; ++p) {
+          const size_t i = size_t(p) * CB;
+          x[p] = F == kPlain ? ld(pa + i) : F == kSum ? ld(pa + i) + ld(pb + i) : ld(pa + i) - ld(pb + i);
+        }
 #pragma GCC unroll 8
         for (int j = 0; j < H; ++j) {
           P[g] += m[j] * (x[g + j] + x[g + K - 1 - j]);
@@ -229,10 +238,17 @@ inline void mirror_group(int npass, const float* mc, const float* const* a, int 
       }
     }
 #pragma GCC unroll 32
-    for (int g = 0; g < G; ++g) {
-      st(out + size_t(2 * g) * CB + v * VL, P[g] + Q[g]);
-      st(out + size_t(2 * g + 1) * CB + v * VL, P[g] - Q[g]);
-    }
+    for (int g = 0; g < G; ++g)
+#pragma GCC unroll 2
+      for (int h = 0; h < 2; ++h) {
+        const size_t i = size_t(2 * g + h) * CB + v * VL;
+        const vf y = h ? P[g] - Q[g] : P[g] + Q[g];
+        if constexpr (F == kDiff) {
+          const vf s0 = ld(out + i);
+          st(out + i, s0 + y);
+          st(out1 + i, s0 - y);
+        } else st(out + i, y);
+      }
   }
 }
 
@@ -277,6 +293,40 @@ inline void mirror_run(const StridedRun& r, int npass, const float* const* c, in
     for (int k = 0; k < nset; ++k) mirror_group<CB, 4, K>(npass, mc, rs[k].a, r.s0 + i, rs[k].out + size_t(r.o0 + r.q * i) * CB);
   for (; i < r.n; ++i)
     for (int k = 0; k < nset; ++k) mirror_group<CB, 1, K>(npass, mc, rs[k].a, r.s0 + i, rs[k].out + size_t(r.o0 + r.q * i) * CB);
+}
+
+// Two rows of a symmetric radial filter's transposes through stride 2 at once: activation rows
+// t (passes P0[k] over rows a[k]) and t + 1 (P1[k] = P0[n-1-k], the same rows in reverse order).
+// With rows A = a[k], B = a[n-1-k] and passes M = (P0[k] + P0[n-1-k]) / 2, D = (P0[k] - P0[n-1-k]) / 2,
+// row t is S + D' and row t + 1 is S - D' for S = sum M(A + B), D' = sum D(A - B) over k < n/2:
+// half the passes per row. A mirrored run (c: P0's coefficients there).
+template <int CB, int K>
+inline void pair_run(const StridedRun& r, int npass, const float* const* c, const float* const* a, float* out0, float* out1) {
+  constexpr int H = K / 2;
+  float ms[kMaxStridedPasses * H], md[kMaxStridedPasses * H];
+  const int npair = npass / 2;
+  for (int k = 0; k < npair; ++k) {
+    float m[K], d[K];
+    for (int j = 0; j < K; ++j) { m[j] = 0.5f * (c[k][j] + c[npass - 1 - k][j]); d[j] = 0.5f * (c[k][j] - c[npass - 1 - k][j]); }
+    for (int j = 0; j < H; ++j) {
+      ms[2 * H * k + j] = 0.5f * (m[j] + m[K - 1 - j]);
+      ms[2 * H * k + H + j] = 0.5f * (m[j] - m[K - 1 - j]);
+      md[2 * H * k + j] = 0.5f * (d[j] + d[K - 1 - j]);
+      md[2 * H * k + H + j] = 0.5f * (d[j] - d[K - 1 - j]);
+    }
+  }
+  int i = 0;
+  const size_t o = size_t(r.o0) * CB;
+  for (; i + 8 <= r.n; i += 8) {
+    float* y0 = out0 + o + size_t(r.q * i) * CB;
+    mirror_group<CB, 8, K, kSum>(npair, ms, a, r.s0 + i, y0, nullptr, npass);
+    mirror_group<CB, 8, K, kDiff>(npair, md, a, r.s0 + i, y0, out1 + o + size_t(r.q * i) * CB, npass);
+  }
+  for (; i < r.n; ++i) {
+    float* y0 = out0 + o + size_t(r.q * i) * CB;
+    mirror_group<CB, 1, K, kSum>(npair, ms, a, r.s0 + i, y0, nullptr, npass);
+    mirror_group<CB, 1, K, kDiff>(npair, md, a, r.s0 + i, y0, out1 + o + size_t(r.q * i) * CB, npass);
+  }
 }
 
 // One output of a pass set in the gather form's order (a border output outside every run); the
@@ -325,6 +375,29 @@ inline void strided_passes(const StridedPlan& sp, int npass, const FlPass* const
   }
   for (int k = 0; k < nset; ++k)
     for (int o : sp.rest) single_output<CB>(npass, P, coef, rs[k].a, rs[k].b, o, rs[k].out);
+}
+
+// pair_run's two activation rows over one set of rows a (npass even, P1[k] = P0[npass-1-k]):
+// mirrored runs four outputs at a time, the other runs and the border outputs row by row.
+template <int CB>
+inline void strided_pair(const StridedPlan& sp, int npass, const FlPass* const* P0, const FlPass* const* P1, const float* coef, const float* const* a, float* out0, float* out1) {
+  const float* c[kMaxStridedPasses];
+  const float* c1[kMaxStridedPasses];
+  const float* none[kMaxStridedPasses] = {};
+  const PassRows r0{a, none, out0}, r1{a, none, out1};
+  for (const StridedRun& r : sp.runs) {
+    for (int k = 0; k < npass; ++k) { c[k] = coef + P0[k]->tab[3 * r.co + 2]; c1[k] = coef + P1[k]->tab[3 * r.co + 2]; }
+    if (r.mirror) pair_run<CB, 6>(r, npass, c, a, out0, out1);
+    else if (r.K == 12 && r.S == 2) {
+      if (r.sym) { strided_run<CB, 12, 2, true>(r, npass, c, 1, &r0); strided_run<CB, 12, 2, true>(r, npass, c1, 1, &r1); }
+      else { strided_run<CB, 12, 2, false>(r, npass, c, 1, &r0); strided_run<CB, 12, 2, false>(r, npass, c1, 1, &r1); }
+    } else if (r.sym) { strided_run<CB, 6, 1, true>(r, npass, c, 1, &r0); strided_run<CB, 6, 1, true>(r, npass, c1, 1, &r1); }
+    else { strided_run<CB, 6, 1, false>(r, npass, c, 1, &r0); strided_run<CB, 6, 1, false>(r, npass, c1, 1, &r1); }
+  }
+  for (int o : sp.rest) {
+    single_output<CB>(npass, P0, coef, a, none, o, out0);
+    single_output<CB>(npass, P1, coef, a, none, o, out1);
+  }
 }
 
 template <int CB>

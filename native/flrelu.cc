@@ -148,6 +148,7 @@ void forward_task(const FlreluPlan& p, const FwdRuns& fr, int n, int c0, const f
 struct BwdRuns {
   StridedPlan xupT, dA;  // dA: xdown^T (separable) or the radial rows' transposes (every subset)
   bool xupT_on = false, dA_on = false;
+  bool pair_on = false;  // radial: activation rows 2m and 2m + 1 from the same dY rows (strided_pair)
   // The transposed y-pass of the up filter as a gather over a ring of `ring` narrow rows (one
   // register-accumulated combination and one store per dU row instead of a load, FMA and store
   // per tap): dU[h] = sum_j ycoef[yoff[h] + j] * xupT(dA[yt0[h] + j]), j < ycnt[h], in t order
@@ -190,14 +191,16 @@ void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const 
   // dY rows (and dB) with kRunPad zero pixels on each side: the dA runs extend over the borders
   const size_t rowX = size_t(p.W) * CB, rowU = size_t(p.Tw) * CB, rowY = size_t(p.Wo + 2 * kRunPad) * CB, pad = kRunPad * CB;
   const int ru = br.yT_on ? br.ring + 1 : max_count(p.yup);
-  float* dY = scratch.get(size_t(p.Ho) * rowY + rowY + rowU + rowX + size_t(ru) * rowX);
+  float* dY = scratch.get(size_t(p.Ho) * rowY + rowY + 2 * rowU + rowX + size_t(ru) * rowX);
   float* brow = dY + size_t(p.Ho) * rowY;
-  float* arow = brow + rowY;
+  float* arow2 = brow + rowY;  // dA[t + 1] when strided_pair computed it with dA[t]
+  float* arow = arow2 + rowU;
   float* xrow = arow + rowU;
   const Ring U{xrow + rowX, ru, rowX};
   const int nrows = int(p.rowsT.size());
   std::vector<const float*> rows(std::max({max_count(p.radial ? p.yup : p.ydownT), nrows, br.ring})), none(std::max(nrows, 1), nullptr);
-  std::vector<const FlPass*> rowp(nrows);
+  std::vector<const FlPass*> rowp(nrows), rowp1(nrows);
+  const int half = nrows / 2;  // strided_pair: rows t = 2m (filter rows 2k) and t + 1 (2k + 1) read dY[m - k], k < half
   const FlPass* xuptp = &p.xupT;
   const FlPass* xdowntp = &p.xdownT;
   const Act act(p);
@@ -226,8 +229,20 @@ void backward_task(const FlreluPlan& p, const BwdRuns& br, int n, int c0, const 
       store_pixels<CB>(urow, p.C, cw, p.W, dx + ((size_t(n) * p.H + h) * p.W) * p.C + c0);
     }
   };
+  bool have_next = false;
   for (int t = 0; t < p.Th; ++t) {
-    if (!p.radial) {  // dB[t] = ydown^T dY, then dA[t] = xdown^T dB[t]
+    if (have_next) {
+      std::swap(arow, arow2);
+      have_next = false;
+    } else if (br.pair_on && t % 2 == 0 && t + 1 < p.Th && t / 2 >= half - 1 && t / 2 < p.Ho) {
+      for (int k = 0; k < half; ++k) {
+        rowp[k] = &p.rowsT[2 * k];
+        rowp1[k] = &p.rowsT[2 * k + 1];
+        rows[k] = dY + (t / 2 - k) * rowY + pad;
+      }
+      strided_pair<CB>(br.dA, half, rowp.data(), rowp1.data(), p.coef, rows.data(), arow, arow2);
+      have_next = true;
+    } else if (!p.radial) {  // dB[t] = ydown^T dY, then dA[t] = xdown^T dB[t]
       const int32_t* d = p.ydownT.tab + 3 * t;
       for (int j = 0; j < d[1]; ++j) rows[j] = dY + size_t(d[0] + j) * rowY;
       combine(d[1], p.coef + d[2], rows.data(), rowY, brow);  // the zero padding as well
@@ -375,6 +390,10 @@ void flrelu_backward(const FlreluPlan& p, const float* dy, const uint32_t* codes
   br.dA = strided_plan(int(dp.size()), dp.data(), p.coef, true, kRunPad);
   br.dA_on = strided_pays(br.dA, int(dp.size()));
   plan_yup_t(p, br);
+  const int nrows = int(p.rowsT.size());  // strided_pair needs rowsT[a] == rowsT[nrows-1-a] (the symmetric filter's tables)
+  br.pair_on = p.radial && br.dA_on && p.dy == 2 && nrows % 4 == 0;
+  for (int a = 0; br.pair_on && a < nrows / 2; ++a)
+    br.pair_on = std::memcmp(p.rowsT[a].tab, p.rowsT[nrows - 1 - a].tab, sizeof(int32_t) * 3 * p.Tw) == 0;
   run_blocks(p, [&](int cb, int n, int c0) {
     if (cb == 32) backward_task<32>(p, br, n, c0, dy, codes, dx);
     else backward_task<16>(p, br, n, c0, dy, codes, dx);
