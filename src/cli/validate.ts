@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
-import { checkConfig, configToYaml, loadConfig, resolveConfigWithSources, type ConfigOptions } from '../config/index.ts';
-import { metricsConfigProblems } from '../metrics/names.ts';
+import { checkConfig, configToYaml, loadConfig } from '../config/index.ts';
+import { metricsConfigIssues } from '../metrics/names.ts';
 import { addConfigOptions, type ConfigFlags } from './options.ts';
 
 interface ValidateFlags extends ConfigFlags { print?: boolean }
@@ -33,8 +33,8 @@ function runValidate(files: string[], flags: ValidateFlags): void {
   const opts = { set: flags.set ?? [], profile: flags.profile ?? null };
   const errors: string[] = [];
   for (const file of files) {
-    const lines = checkConfig(file, opts);
-    if (lines.length === 0) lines.push(...metricNameProblems(file, opts));
+    // metrics.names against the metric names (config/ cannot import metrics/), placed like schema errors
+    const lines = checkConfig(file, opts, undefined, (config) => metricsConfigIssues(config.metrics));
     if (lines.length > 0) { errors.push(...lines); continue; }
     if (!flags.print) { process.stdout.write(`ok ${file}\n`); continue; }
     // Several files make one YAML stream, one document per file.
@@ -44,21 +44,3 @@ function runValidate(files: string[], flags: ValidateFlags): void {
   if (errors.length > 0) throw new ConfigError(errors);
 }
 
-/**
- * metrics.names checked against the metric registry's names (config/ cannot: it must not import
- * metrics/), for the config and, without --profile, each profile, as `file:line:col: path: message`.
- */
-function metricNameProblems(file: string, opts: ConfigOptions): string[] {
-  const check = (o: ConfigOptions, prefix: string): string[] => {
-    const r = resolveConfigWithSources(file, o);
-    if (r.config === null) return [];
-    return metricsConfigProblems(r.config.metrics).map((problem) => {
-      const m = /^([a-z_.]+)(?:\[(\d+)\])?:/.exec(problem);
-      const path = m ? [...m[1]!.split('.'), ...(m[2] !== undefined ? [Number(m[2])] : [])] : ['metrics'];
-      return `${prefix}${r.locate(path)}: ${problem}`;
-    });
-  };
-  if (opts.profile != null) return check(opts, '');
-  const base = resolveConfigWithSources(file, opts);
-  return [...check(opts, ''), ...base.profiles.flatMap((name) => check({ ...opts, profile: name }, `--profile ${name}: `))];
-}

@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.ts';
 import type { ResolvedConfig } from './types.ts';
 import { resolveConfigWithSources, type ConfigOptions } from './resolve.ts';
 import { readTextFile, type ReadText } from './read.ts';
+import { formatPath, type Path } from './paths.ts';
 
 export type * from './types.ts';
 export { resolveConfigWithSources, displayPath, type ConfigOptions, type Resolution } from './resolve.ts';
@@ -23,13 +24,21 @@ export function loadConfig(file: string, opts: ConfigOptions = {}, read: ReadTex
   return config;
 }
 
+/** A check config/ cannot make itself (e.g. metric names, which live downstream): problems at key paths. */
+export type ConfigCheck = (config: ResolvedConfig) => { path: Path; message: string }[];
+
 /**
  * Every error of `file` as lines (empty = valid). Without a profile, once the config itself is
  * valid, it is also checked with each of its profiles; those lines are prefixed `--profile NAME: `.
+ * `extra` runs on each resolved config; its problems are placed at file:line:col like schema errors.
  */
-export function checkConfig(file: string, opts: ConfigOptions = {}, read: ReadText = readTextFile): string[] {
-  const base = resolveConfigWithSources(file, opts, read);
+export function checkConfig(file: string, opts: ConfigOptions = {}, read: ReadText = readTextFile, extra?: ConfigCheck): string[] {
+  const errorsOf = (o: ConfigOptions): { errors: string[]; profiles: string[] } => {
+    const r = resolveConfigWithSources(file, o, read);
+    if (r.config === null || extra === undefined) return r;
+    return { errors: extra(r.config).map((i) => `${r.locate(i.path)}: ${formatPath(i.path)}: ${i.message}`), profiles: r.profiles };
+  };
+  const base = errorsOf(opts);
   if (opts.profile != null || base.errors.length > 0) return base.errors;
-  return base.profiles.flatMap((name) =>
-    resolveConfigWithSources(file, { ...opts, profile: name }, read).errors.map((l) => `--profile ${name}: ${l}`));
+  return base.profiles.flatMap((name) => errorsOf({ ...opts, profile: name }).errors.map((l) => `--profile ${name}: ${l}`));
 }

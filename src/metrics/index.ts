@@ -7,7 +7,7 @@
  */
 export { computeMetric, type MetricResult } from './registry.ts';
 export {
-  resolveMetric, listMetrics, officialMetricNames, isValidMetric, metricsConfigProblems, METRIC_FAMILIES,
+  resolveMetric, listMetrics, officialMetricNames, isValidMetric, metricsConfigProblems, metricsConfigIssues, METRIC_FAMILIES,
   type MetricSpec, type MetricFamily, type MetricFamilyInfo,
 } from './names.ts';
 export {

@@ -76,13 +76,25 @@ export function isValidMetric(name: string): boolean {
   try { resolveMetric(name); return true; } catch { return false; }
 }
 
+/** One problem of a config, at a path of its keys (config/'s checkConfig places it at file:line:col). */
+export interface MetricsConfigIssue { path: (string | number)[]; message: string }
+
 /**
- * What a run would reject in a config's metrics section, one line each (`metrics.names[1]: ...`),
- * so `sg3 run` can refuse it before anything is created instead of failing at train start or, on
- * resume, at the first evaluation. config/ cannot check this itself (it must not import metrics/).
+ * What a run would reject in a config's metrics section, so `sg3 validate` and `sg3 run` can refuse
+ * it before anything is created instead of failing at train start or, on resume, at the first
+ * evaluation. config/ cannot check this itself (it must not import metrics/).
  */
-export function metricsConfigProblems(m: { names: readonly string[]; num: number | null }): string[] {
-  const out = m.names.flatMap((n, i) => isValidMetric(n) ? [] : [`metrics.names[${i}]: unknown metric (got "${n}"; valid: ${officialMetricNames().join(', ')})`]);
-  if (m.names.length > 0 && m.num !== null && (!Number.isInteger(m.num) || m.num < 2)) out.push(`metrics.num: must be an integer >= 2 or null (got ${m.num})`);
+export function metricsConfigIssues(m: { names: readonly string[]; num: number | null }): MetricsConfigIssue[] {
+  const out: MetricsConfigIssue[] = m.names.flatMap((n, i) => isValidMetric(n) ? [] : [{
+    path: ['metrics', 'names', i], message: `unknown metric (got "${n}"; valid: ${officialMetricNames().join(', ')})`,
+  }]);
+  if (m.names.length > 0 && m.num !== null && (!Number.isInteger(m.num) || m.num < 2)) {
+    out.push({ path: ['metrics', 'num'], message: `must be an integer >= 2 or null (got ${m.num})` });
+  }
   return out;
+}
+
+/** metricsConfigIssues as lines, `metrics.names[1]: unknown metric ...`. */
+export function metricsConfigProblems(m: { names: readonly string[]; num: number | null }): string[] {
+  return metricsConfigIssues(m).map(({ path, message }) => `${path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('')}: ${message}`);
 }
