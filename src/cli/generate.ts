@@ -12,14 +12,13 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type BackendName } from '../config/index.ts';
-import { schemaAt } from '../config/schema.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import { NUMPY_MAX_SEED, isNumpySeed } from '../io/numpy-random.ts';
 import { getF32, readSafetensors, writeSafetensors } from '../io/safetensors.ts';
 import { makeTransform, seedsToZ } from '../nets/latents.ts';
 import type { NoiseMode } from '../nets/index.ts';
 import { planExperiment, planProblems } from '../plan/index.ts';
-import { addConfigOptions, type ConfigFlags } from './options.ts';
+import { addConfigOptions, BACKEND_NAMES, type ConfigFlags } from './options.ts';
 
 interface GenerateFlags extends ConfigFlags {
   config: string; weights: string; seeds?: string; z?: string; trunc: string; noiseMode: string;
@@ -27,9 +26,6 @@ interface GenerateFlags extends ConfigFlags {
 }
 
 const NOISE_MODES = ['const', 'random', 'none'];
-/** runtime.backend's values from the schema (backend/'s BACKEND_NAMES is the same list, but importing it loads tfjs). */
-const BACKEND_NAMES = schemaAt(['runtime', 'backend'])!.enum as BackendName[];
-
 export function registerGenerate(program: Command): void {
   const command = program.command('generate')
     .description('generate images from a trained generator (official gen_images.py semantics)')

@@ -17,7 +17,6 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type BackendName, type ResolvedConfig } from '../config/index.ts';
-import { schemaAt } from '../config/schema.ts';
 import { openDataset } from '../data/index.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import { getF32, readSafetensors } from '../io/safetensors.ts';
@@ -28,7 +27,7 @@ import { isValidMetric, listMetrics, resolveMetric, type MetricSpec } from '../m
 import type { Generator } from '../nets/index.ts';
 import { parsePlan, planExperiment, planProblems, type Plan } from '../plan/index.ts';
 import { latestCheckpoint, listCheckpoints, readCheckpoint } from '../train/run/index.ts';
-import { addConfigOptions, type ConfigFlags } from './options.ts';
+import { addConfigOptions, BACKEND_NAMES, type ConfigFlags } from './options.ts';
 
 interface MetricsFlags extends ConfigFlags {
   config?: string; weights?: string; run?: string; checkpoint?: string; z?: string; transforms?: string;
@@ -36,9 +35,6 @@ interface MetricsFlags extends ConfigFlags {
 }
 
 const WHERE = 'sg3 metrics';
-
-/** runtime.backend's values from the schema (backend/'s BACKEND_NAMES is the same list, but importing it loads tfjs). */
-const BACKEND_NAMES = schemaAt(['runtime', 'backend'])!.enum as BackendName[];
 
 export function registerMetrics(program: Command): void {
   const command = program.command('metrics')

@@ -1,5 +1,7 @@
 /** Flags shared by every verb that reads a config: `--set key=value` (repeatable) and `--profile NAME`. */
 import type { Command } from 'commander';
+import type { BackendName } from '../config/index.ts';
+import { schemaAt } from '../config/schema.ts';
 
 export interface ConfigFlags {
   set?: string[];
@@ -16,3 +18,6 @@ export function addConfigOptions(command: Command): Command {
     .option('--set <key=value>', 'override a config key; the value is YAML (repeatable)', collectSet)
     .option('--profile <name>', 'apply a profile of the config (e.g. smoke, small)');
 }
+
+/** runtime.backend's values from the schema (backend/'s BACKEND_NAMES is the same list, but importing it loads tfjs). */
+export const BACKEND_NAMES = schemaAt(['runtime', 'backend'])!.enum as BackendName[];

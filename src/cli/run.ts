@@ -15,7 +15,6 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import type { BackendInfo } from '../backend/index.ts';
 import { loadConfig, type BackendName, type ResolvedConfig } from '../config/index.ts';
-import { schemaAt } from '../config/schema.ts';
 import { ConfigError, RunError, UsageError } from '../errors.ts';
 import type { LogFormat } from '../log/index.ts';
 import { metricsConfigProblems } from '../metrics/names.ts';
@@ -24,10 +23,7 @@ import {
   RunDirectory, checkSafetensorsFile, installStopHandlers, signalExitCode, stopRequested, stopSignal,
   type BackendSummary, type RunLogOptions, type TrainContext, type TrainEntry,
 } from '../train/run/index.ts';
-import { addConfigOptions, type ConfigFlags } from './options.ts';
-
-/** runtime.backend's values from the schema (backend/'s BACKEND_NAMES is the same list, but importing it loads tfjs). */
-const BACKEND_NAMES = schemaAt(['runtime', 'backend'])!.enum as BackendName[];
+import { addConfigOptions, BACKEND_NAMES, type ConfigFlags } from './options.ts';
 
 export interface RunFlags extends ConfigFlags {
   desc?: string;
