@@ -18,13 +18,12 @@ export interface MatMulPlan {
   outShape: number[];
 }
 
-const size = numel;
 
 /** Flat index into `dims` (right-aligned against `outer`, size-1 dims broadcast) of every flat index of `outer`. */
 function broadcastIndex(dims: readonly number[], outer: readonly number[]): number[] {
   const out: number[] = [];
   const lead = outer.length - dims.length;
-  for (let flat = 0; flat < size(outer); flat++) {
+  for (let flat = 0; flat < numel(outer); flat++) {
     let rest = flat, index = 0, stride = 1;
     for (let d = outer.length - 1; d >= 0; d--) {
       const coord = rest % outer[d]!;
@@ -53,9 +52,9 @@ export function planMatMul(aShape: readonly number[], bShape: readonly number[],
   } catch {
     return null;  // the original kernel reports it
   }
-  const batch = size(outer);
+  const batch = numel(outer);
   if (batch === 0) return null;
-  const geometry = Int32Array.from([batch, size(outerA), size(outerB), M, N, Ka, transposeA ? 1 : 0, transposeB ? 1 : 0,
+  const geometry = Int32Array.from([batch, numel(outerA), numel(outerB), M, N, Ka, transposeA ? 1 : 0, transposeB ? 1 : 0,
     ...broadcastIndex(outerA, outer), ...broadcastIndex(outerB, outer)]);
   return { geometry, outShape: [...outer, M, N] };
 }

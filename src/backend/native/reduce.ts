@@ -8,8 +8,8 @@
 import type { NativeAddon } from './addon.ts';
 import { heapView, replaceWasmKernel, restoreWasmKernel, type WasmBackendLike } from './wasm-kernel.ts';
 
-/** [A, B, C] of a reduction over `axis` of `shape`, or null when the axes are not one contiguous run. */
-export function planSum(shape: number[], axis: number | number[] | undefined): { A: number; B: number; C: number; kept: number[] } | null {
+/** [A, B, C] of a reduction over `axis` of `shape`, its output shape (`kept`) and, with keepDims, `keptDims`; null when the axes are not one contiguous run. */
+export function planSum(shape: number[], axis: number | number[] | undefined): { A: number; B: number; C: number; kept: number[]; keptDims: number[] } | null {
   const rank = shape.length;
   const axes = [...new Set((axis == null ? shape.map((_, i) => i) : Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
   if (axes.length === 0 || axes.some((a) => !Number.isInteger(a) || a < 0 || a >= rank)) return null;
@@ -18,7 +18,7 @@ export function planSum(shape: number[], axis: number | number[] | undefined): {
   const prod = (a: number, b: number) => shape.slice(a, b).reduce((p, d) => p * d, 1);
   const [A, B, C] = [prod(0, first), prod(first, last + 1), prod(last + 1, rank)];
   if (A * B * C === 0) return null;
-  return { A, B, C, kept: shape.filter((_, i) => i < first || i > last) };
+  return { A, B, C, kept: shape.filter((_, i) => i < first || i > last), keptDims: shape.map((d, i) => (i < first || i > last ? d : 1)) };
 }
 
 /** Sum, or Mean as the native sum divided by the count (wasm's Mean adds up in float32, ~9x slower). */
@@ -29,7 +29,7 @@ export function registerNativeSum(addon: NativeAddon): void {
       const plan = x.dtype === 'float32' ? planSum(x.shape, attrs.axis) : null;
       if (!plan) return fallback(args);
       const backend = args.backend as unknown as WasmBackendLike;
-      const shape = attrs.keepDims ? x.shape.map((d, i) => (isReduced(x.shape, attrs.axis, i) ? 1 : d)) : plan.kept;
+      const shape = attrs.keepDims ? plan.keptDims : plan.kept;
       const out = backend.makeOutput(shape, 'float32');
       const y = heapView(backend, out);
       addon.sumAxes(heapView(backend, x), plan.A, plan.B, plan.C, y);
@@ -37,11 +37,6 @@ export function registerNativeSum(addon: NativeAddon): void {
       return out;
     });
   }
-}
-
-function isReduced(shape: number[], axis: number | number[] | undefined, i: number): boolean {
-  const axes = axis == null ? shape.map((_, k) => k) : Array.isArray(axis) ? axis : [axis];
-  return axes.some((a) => (a < 0 ? a + shape.length : a) === i);
 }
 
 export function unregisterNativeSum(): void {
